@@ -1,0 +1,6 @@
+// The explicit list of commands, shared by the router and the deploy script.
+import budget from './budget.js';
+import imagine from './imagine.js';
+import usage from './usage.js';
+
+export const commands = [imagine, usage, budget] as const;

@@ -1,0 +1,92 @@
+// Discord wiring: the client, routing from the explicit command list, and the one error boundary.
+import {
+	Client,
+	Events,
+	GatewayIntentBits,
+	MessageFlags,
+	Routes,
+	type ChatInputCommandInteraction,
+	type Interaction,
+	type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import { commands } from '../commands/index.js';
+import type { Config } from './config.js';
+import type { Delivery, JobRunner, Reply } from './jobs.js';
+import type { Ledger } from './ledger.js';
+import type { Logger } from './log.js';
+import { UserError } from './messages.js';
+import type { Metrics } from './metrics.js';
+import type { Pricing } from './pricing.js';
+
+/** What a command handler may use. Handlers stay thin: the work happens in these services. */
+export interface Services {
+	config: Config;
+	logger: Logger;
+	ledger: Ledger;
+	jobs: JobRunner;
+	pricing: Pricing;
+	metrics: Metrics;
+	/** When the interaction arrived (for time-to-first-reply). */
+	receivedAt: number;
+}
+
+export interface Command<Data extends RESTPostAPIChatInputApplicationCommandsJSONBody = RESTPostAPIChatInputApplicationCommandsJSONBody> {
+	data: Data;
+	execute(interaction: ChatInputCommandInteraction, services: Services): Promise<void>;
+}
+
+export function createClient(config: Config): Client {
+	return new Client({
+		intents: [GatewayIntentBits.Guilds],
+		rest: { api: config.discordApiUrl },
+		// Nothing the bot says may ping anyone unless a reply opts in explicitly.
+		allowedMentions: { parse: [] },
+	});
+}
+
+/** Routes slash commands to their handlers; every interaction ends answered, whatever is thrown. */
+export function attachRouter(client: Client, services: Omit<Services, 'receivedAt'>): void {
+	const byName = new Map<string, (typeof commands)[number]>(commands.map((c) => [c.data.name, c]));
+	client.on(Events.InteractionCreate, async (interaction: Interaction) => {
+		if (!interaction.isChatInputCommand()) return;
+		const receivedAt = Date.now();
+		const log = services.logger.child({ interactionId: interaction.id, userId: interaction.user.id, guildId: interaction.guildId, command: interaction.commandName });
+		const command = byName.get(interaction.commandName);
+		try {
+			if (!command) throw new UserError("This command isn't available any more. The bot's commands may need redeploying.");
+			await command.execute(interaction, { ...services, logger: log, receivedAt });
+		} catch (error) {
+			const user = error instanceof UserError;
+			if (user) log.info({ reason: error.message }, 'command refused');
+			else log.error({ err: error }, 'command failed');
+			const content = user ? error.message : `Something went wrong on the bot's side. If it keeps happening, tell a moderator (ref \`${interaction.id}\`).`;
+			await answer(interaction, content).catch((e: unknown) => log.error({ err: e }, 'could not tell the user about the error'));
+		}
+	});
+}
+
+async function answer(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
+	if (interaction.deferred || interaction.replied) await interaction.editReply({ content, embeds: [], files: [] });
+	else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+}
+
+/** Job delivery over the interaction webhook (needs no Interaction object, so it works after a restart). */
+export function createDelivery(client: Client): Delivery {
+	const payload = (reply: Reply) => ({
+		body: {
+			content: reply.content,
+			embeds: reply.embeds ?? [],
+			attachments: (reply.files ?? []).map((f, i) => ({ id: String(i), filename: f.name })),
+			allowed_mentions: { parse: [], users: reply.mentionUsers ?? [] },
+		},
+		files: (reply.files ?? []).map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })),
+	});
+	return {
+		async editOriginal(job, reply) {
+			await client.rest.patch(Routes.webhookMessage(job.applicationId, job.token, '@original'), { ...payload(reply), auth: false });
+		},
+		async postInChannel(job, reply) {
+			await client.rest.post(Routes.channelMessages(job.channelId), payload(reply));
+		},
+	};
+}

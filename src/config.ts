@@ -1,0 +1,151 @@
+// The only reader of process.env: environment (and ./.env) → a typed, validated Config.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { parseUsd } from './money.js';
+import { BUDGET_PERIODS, type BudgetPeriod } from './period.js';
+
+export interface Config {
+	discordToken: string;
+	/** From DISCORD_APPLICATION_ID, else decoded from the token; undefined only when neither works. */
+	applicationId: string | undefined;
+	guildId: string | undefined;
+	discordApiUrl: string;
+	hiapiApiKey: string;
+	hiapiBaseUrl: string;
+	hiapiModel: string;
+	hiapiPricingUrl: string;
+	/** Operator's fixed price; when undefined the live price from hiapi's pricing is used. */
+	imagePriceMicros: number | undefined;
+	defaultUserBudgetMicros: number;
+	globalBudgetMicros: number | undefined;
+	budgetPeriod: BudgetPeriod;
+	storeUrl: string;
+	pollIntervalMs: number;
+	taskTimeoutMs: number;
+	maxConcurrentJobs: number;
+	maxJobsPerUser: number;
+	shutdownGraceMs: number;
+	healthPort: number | undefined;
+	logLevel: string;
+}
+
+export class ConfigError extends Error {
+	constructor(readonly problems: string[]) {
+		super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+		this.name = 'ConfigError';
+	}
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17–20 digits)');
+
+function httpUrl(what: string) {
+	return z
+		.string()
+		.refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), `must be an http(s) URL (${what})`)
+		.transform((v) => v.replace(/\/+$/, ''));
+}
+
+function usd(maxDecimals: number) {
+	return z.string().transform((v, ctx) => {
+		const micros = parseUsd(v, maxDecimals);
+		if (micros === undefined) {
+			ctx.addIssue({ code: 'custom', message: `must be an amount in dollars such as 0.05 (got "${v}")` });
+			return z.NEVER;
+		}
+		return micros;
+	});
+}
+
+function integer(min: number, max: number) {
+	return z.string().transform((v, ctx) => {
+		const n = Number(v);
+		if (!/^\d+$/.test(v.trim()) || n < min || n > max) {
+			ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max} (got "${v}")` });
+			return z.NEVER;
+		}
+		return n;
+	});
+}
+
+// Secrets get messages that never include the value.
+const schema = z.object({
+	DISCORD_TOKEN: z
+		.string({ error: 'is required: the bot token from https://discord.com/developers/applications → your app → Bot' })
+		.min(20, 'does not look like a Discord bot token')
+		.refine((v) => !/\s/.test(v), 'must not contain spaces (copy the token alone, without "Bot ")'),
+	DISCORD_APPLICATION_ID: snowflake.optional(),
+	DISCORD_GUILD_ID: snowflake.optional(),
+	DISCORD_API_URL: httpUrl('the Discord REST base, e.g. https://discord.com/api').default('https://discord.com/api'),
+	HIAPI_API_KEY: z
+		.string({ error: 'is required: your hiapi API key (hiapi dashboard → API keys)' })
+		.min(8, 'does not look like a hiapi API key')
+		.refine((v) => !/\s/.test(v), 'must not contain spaces'),
+	HIAPI_BASE_URL: httpUrl('the hiapi API base').default('https://api.hiapi.ai'),
+	HIAPI_MODEL: z.string().min(1).default('flux-1.1-pro'),
+	HIAPI_PRICING_URL: httpUrl("hiapi's public pricing endpoint").default('https://www.hiapi.ai/api/pricing'),
+	IMAGE_PRICE_USD: usd(6).optional(),
+	DEFAULT_USER_BUDGET_USD: usd(6).default(1_000_000), // $1.00
+	GLOBAL_BUDGET_USD: usd(6).optional(),
+	BUDGET_PERIOD: z.enum(BUDGET_PERIODS, { error: `must be one of ${BUDGET_PERIODS.join(', ')}` }).default('monthly'),
+	STORE_URL: z
+		.string()
+		.refine((v) => /^(sqlite|redis|rediss):\/\/./.test(v), 'must start with sqlite:// or redis:// (e.g. sqlite://data/imagine-bot.sqlite)')
+		.default('sqlite://data/imagine-bot.sqlite'),
+	POLL_INTERVAL_MS: integer(100, 600_000).default(5000),
+	TASK_TIMEOUT_MS: integer(1000, 3_600_000).default(240_000),
+	MAX_CONCURRENT_JOBS: integer(1, 1000).default(8),
+	MAX_JOBS_PER_USER: integer(1, 1000).default(2),
+	SHUTDOWN_GRACE_MS: integer(0, 600_000).default(8000),
+	HEALTH_PORT: integer(1, 65_535).optional(),
+	LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+/** The first segment of a bot token is the bot's user id (= application id) in base64. */
+export function applicationIdFromToken(token: string): string | undefined {
+	const first = token.split('.')[0];
+	if (!first) return undefined;
+	const decoded = Buffer.from(first, 'base64').toString('utf8');
+	return /^\d{17,20}$/.test(decoded) ? decoded : undefined;
+}
+
+/** Reads ./.env (if present) under the real environment, which wins. */
+export function readEnvironment(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+	const file = resolve(cwd, '.env');
+	const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+	return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+	// Empty strings (VAR= in .env) mean "not set", so defaults apply.
+	const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+	const parsed = schema.safeParse(cleaned);
+	if (!parsed.success) {
+		throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+	}
+	const e = parsed.data;
+	return {
+		discordToken: e.DISCORD_TOKEN,
+		applicationId: e.DISCORD_APPLICATION_ID ?? applicationIdFromToken(e.DISCORD_TOKEN),
+		guildId: e.DISCORD_GUILD_ID,
+		discordApiUrl: e.DISCORD_API_URL,
+		hiapiApiKey: e.HIAPI_API_KEY,
+		hiapiBaseUrl: e.HIAPI_BASE_URL,
+		hiapiModel: e.HIAPI_MODEL,
+		hiapiPricingUrl: e.HIAPI_PRICING_URL,
+		imagePriceMicros: e.IMAGE_PRICE_USD,
+		defaultUserBudgetMicros: e.DEFAULT_USER_BUDGET_USD,
+		globalBudgetMicros: e.GLOBAL_BUDGET_USD,
+		budgetPeriod: e.BUDGET_PERIOD,
+		storeUrl: e.STORE_URL,
+		pollIntervalMs: e.POLL_INTERVAL_MS,
+		taskTimeoutMs: e.TASK_TIMEOUT_MS,
+		maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
+		maxJobsPerUser: e.MAX_JOBS_PER_USER,
+		shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+		healthPort: e.HEALTH_PORT,
+		logLevel: e.LOG_LEVEL,
+	};
+}

@@ -1,0 +1,30 @@
+// One pino logger for the whole bot. Secrets are scrubbed from every serialized line,
+// so a token inside an error message or a URL is caught too, not just known fields.
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+export function scrubber(secrets: readonly string[]): (text: string) => string {
+	// Also catch the forms a secret takes inside URLs and JSON.
+	const needles = [...new Set(secrets.filter((s) => s.length >= 6).flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]))];
+	needles.sort((a, b) => b.length - a.length);
+	return (text) => {
+		let out = text;
+		for (const needle of needles) if (out.includes(needle)) out = out.replaceAll(needle, '[REDACTED]');
+		return out;
+	};
+}
+
+export function createLogger(options: { level: string; secrets: readonly string[]; destination?: DestinationStream }): Logger {
+	const scrub = scrubber(options.secrets);
+	return pino(
+		{
+			level: options.level,
+			base: { app: 'imagine-bot' },
+			timestamp: pino.stdTimeFunctions.isoTime,
+			redact: { paths: ['*.authorization', '*.Authorization', '*.token', 'headers.authorization'], censor: '[REDACTED]' },
+			hooks: { streamWrite: scrub },
+		},
+		options.destination ?? pino.destination({ fd: 1, sync: false }),
+	);
+}

@@ -1,0 +1,111 @@
+// Composition root: config → logger → store → services → Discord; signals stop it cleanly.
+import { Events, Status } from 'discord.js';
+import { attachRouter, createClient, createDelivery } from './bot.js';
+import { ConfigError, loadConfig, readEnvironment } from './config.js';
+import { startHealthServer } from './health.js';
+import { HiapiClient } from './hiapi.js';
+import { JobRunner } from './jobs.js';
+import { Ledger } from './ledger.js';
+import { createLogger } from './log.js';
+import { createMetrics } from './metrics.js';
+import { Pricing } from './pricing.js';
+import { Store, StoreError } from './store.js';
+
+async function main(): Promise<void> {
+	let config;
+	try {
+		config = loadConfig(readEnvironment());
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		for (const problem of error.problems) process.stderr.write(`imagine-bot: configuration error: ${problem}\n`);
+		process.stderr.write('imagine-bot: see .env.example for every setting.\n');
+		process.exit(78); // EX_CONFIG
+	}
+
+	const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.hiapiApiKey] });
+	let store: Store;
+	try {
+		store = await Store.open(config.storeUrl, logger);
+	} catch (error) {
+		logger.fatal({ err: error }, error instanceof StoreError ? error.message : 'cannot open the store');
+		logger.flush();
+		process.exit(1);
+	}
+
+	const metrics = createMetrics();
+	const hiapi = new HiapiClient({ baseUrl: config.hiapiBaseUrl, apiKey: config.hiapiApiKey, model: config.hiapiModel, logger: logger.child({ component: 'hiapi' }) });
+	const ledger = new Ledger(store, { period: config.budgetPeriod, defaultLimit: config.defaultUserBudgetMicros, globalLimit: config.globalBudgetMicros, logger });
+	const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
+	const client = createClient(config);
+	const jobs = new JobRunner({
+		store,
+		ledger,
+		hiapi,
+		delivery: createDelivery(client),
+		logger,
+		metrics,
+		pollIntervalMs: config.pollIntervalMs,
+		taskTimeoutMs: config.taskTimeoutMs,
+		maxConcurrent: config.maxConcurrentJobs,
+		maxPerUser: config.maxJobsPerUser,
+	});
+	attachRouter(client, { config, logger, ledger, jobs, pricing, metrics });
+
+	const health =
+		config.healthPort === undefined
+			? undefined
+			: await startHealthServer(
+					config.healthPort,
+					{
+						gateway: () => client.ws.status === Status.Ready,
+						store: () => store.ping(),
+						jobs: () => ({ running: jobs.runningCount, queued: jobs.queueLength, accepting: jobs.isAccepting }),
+					},
+					metrics,
+					logger,
+				);
+
+	let stopping = false;
+	const shutdown = async (signal: string, code = 0) => {
+		if (stopping) return;
+		stopping = true;
+		const t0 = Date.now();
+		logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+		const { finished, leftOpen } = await jobs.stop(config.shutdownGraceMs);
+		pricing.stop();
+		await client.destroy();
+		health?.close();
+		await hiapi.close();
+		await store.close();
+		logger.info({ finished, leftOpen, ms: Date.now() - t0 }, 'stopped');
+		logger.flush();
+		process.exit(code);
+	};
+	process.on('SIGTERM', () => void shutdown('SIGTERM'));
+	process.on('SIGINT', () => void shutdown('SIGINT'));
+	process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+	process.on('uncaughtException', (error) => {
+		// State may be inconsistent: stop cleanly (open jobs are persisted and resume on the next start).
+		logger.fatal({ err: error }, 'uncaught exception; shutting down');
+		void shutdown('uncaughtException', 1);
+	});
+
+	client.on(Events.Warn, (message) => logger.warn({ message }, 'discord.js warning'));
+	client.on(Events.Error, (error) => logger.error({ err: error }, 'discord.js error'));
+	client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ code: event.code, shardId }, 'gateway disconnected'));
+	client.on(Events.ShardResume, (shardId) => logger.info({ shardId }, 'gateway resumed'));
+	client.once(Events.ClientReady, (c) => {
+		logger.info({ user: c.user.tag, applicationId: c.application.id, guilds: c.guilds.cache.size }, 'connected to Discord');
+		void jobs.resume().then((n) => n && logger.info({ resumed: n }, 'resumed open jobs'));
+	});
+
+	await pricing.start();
+	try {
+		await client.login(config.discordToken);
+	} catch (error) {
+		logger.fatal({ err: error }, 'could not log in to Discord (check DISCORD_TOKEN and DISCORD_API_URL)');
+		await shutdown('login-failed', 1);
+	}
+}
+
+await main();

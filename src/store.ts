@@ -1,0 +1,136 @@
+// Keyv behind one small interface: typed records validated on read, and serialized writes
+// that are atomic on SQLite (one connection, BEGIN IMMEDIATE … COMMIT around each write block).
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import KeyvRedis from '@keyv/redis';
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import type { z } from 'zod';
+import type { Logger } from './log.js';
+
+/** Returned instead of a value when a stored record fails validation: callers must choose a safe reading. */
+export const CORRUPT = Symbol('corrupt record');
+export type Read<T> = T | undefined | typeof CORRUPT;
+
+export interface Tx {
+	get<T>(key: string, schema: z.ZodType<T>): Promise<Read<T>>;
+	set(key: string, value: unknown): Promise<void>;
+	delete(key: string): Promise<void>;
+}
+
+export class StoreError extends Error {
+	override name = 'StoreError';
+}
+
+type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown>;
+
+export class Store {
+	private queue: Promise<unknown> = Promise.resolve();
+	// Writes are only reachable through write(), so nothing can bypass the queue.
+	private readonly tx: Tx = {
+		get: (key, schema) => this.get(key, schema),
+		set: async (key, value) => {
+			await this.keyv.set(key, value);
+		},
+		delete: async (key) => {
+			await this.keyv.delete(key);
+		},
+	};
+
+	private constructor(
+		private readonly keyv: Keyv,
+		private readonly sql: SqlQuery | undefined,
+		private readonly logger: Logger,
+		readonly kind: 'sqlite' | 'redis',
+	) {}
+
+	static async open(url: string, logger: Logger): Promise<Store> {
+		if (url.startsWith('sqlite://')) {
+			const file = url.slice('sqlite://'.length);
+			if (file !== ':memory:') {
+				const dir = dirname(resolve(file));
+				try {
+					mkdirSync(dir, { recursive: true });
+					accessSync(dir, constants.W_OK);
+				} catch {
+					throw new StoreError(
+						`STORE_URL: cannot create or write the directory ${dir} (running as uid ${process.getuid?.() ?? '?'}); fix its permissions or point STORE_URL elsewhere`,
+					);
+				}
+			}
+			const adapter = new KeyvSqlite({ uri: url, busyTimeout: 5000 });
+			const store = new Store(Store.keyv(adapter, logger), adapter.query as SqlQuery, logger, 'sqlite');
+			try {
+				await store.sql?.('PRAGMA journal_mode = WAL');
+				await store.keyv.get('health');
+			} catch (error) {
+				throw new StoreError(`STORE_URL: cannot open the SQLite database ${file}: ${(error as Error).message}`);
+			}
+			return store;
+		}
+		if (/^rediss?:\/\//.test(url)) {
+			const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwErrors: true });
+			const store = new Store(Store.keyv(adapter as unknown as KeyvStoreAdapter, logger), undefined, logger, 'redis');
+			try {
+				await store.keyv.get('health');
+			} catch (error) {
+				throw new StoreError(`STORE_URL: cannot reach Redis: ${(error as Error).message}`);
+			}
+			return store;
+		}
+		throw new StoreError('STORE_URL: must start with sqlite:// or redis://');
+	}
+
+	private static keyv(adapter: KeyvStoreAdapter, logger: Logger): Keyv {
+		const keyv = new Keyv({ store: adapter, namespace: 'imagine-bot', throwOnErrors: true });
+		// Without a listener an adapter error event would crash the process.
+		keyv.on('error', (error: unknown) => logger.error({ err: error }, 'store error'));
+		return keyv;
+	}
+
+	async get<T>(key: string, schema: z.ZodType<T>): Promise<Read<T>> {
+		const raw: unknown = await this.keyv.get(key);
+		if (raw === undefined) return undefined;
+		const parsed = schema.safeParse(raw);
+		if (parsed.success) return parsed.data;
+		this.logger.error({ key, issues: parsed.error.issues.slice(0, 3) }, 'corrupt record in store');
+		return CORRUPT;
+	}
+
+	/**
+	 * Runs `fn` alone: writes from this process never interleave, so read-modify-write inside is race-free.
+	 * On SQLite the block is one transaction, so a crash never leaves half of it written.
+	 */
+	write<R>(fn: (tx: Tx) => Promise<R>): Promise<R> {
+		const run = async (): Promise<R> => {
+			if (!this.sql) return fn(this.tx);
+			await this.sql('BEGIN IMMEDIATE');
+			try {
+				const result = await fn(this.tx);
+				await this.sql('COMMIT');
+				return result;
+			} catch (error) {
+				await this.sql('ROLLBACK').catch(() => undefined);
+				throw error;
+			}
+		};
+		const result = this.queue.then(run, run);
+		this.queue = result.catch(() => undefined);
+		return result;
+	}
+
+	/** True when the store answers a read. */
+	async ping(): Promise<boolean> {
+		try {
+			await this.keyv.get('health');
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	async close(): Promise<void> {
+		await this.queue;
+		await this.keyv.disconnect();
+	}
+}
