@@ -480,13 +480,17 @@ export class HiapiClient {
 				{ cause: lastError, code: lastError?.code },
 			);
 		try {
+			// If the deadline has already passed (e.g. a job resumed after a restart), still poll once, bounded only by
+			// the request timeouts: a task that finished meanwhile was paid for and should not be thrown away.
+			const lateStart = this.now() >= opts.deadline;
 			for (;;) {
 				if (opts.signal?.aborted) throw opts.signal.reason;
-				if (this.now() >= opts.deadline || scope.expired()) throw timeout();
+				const lastChance = lateStart && polls === 0;
+				if (!lastChance && (this.now() >= opts.deadline || scope.expired())) throw timeout();
 				let waitMs = opts.intervalMs;
 				try {
 					polls++;
-					const snap = await this.getTask(taskId, scope.signal);
+					const snap = await this.getTask(taskId, lastChance ? opts.signal : scope.signal);
 					failures = 0;
 					if (snap.phase !== lastPhase) {
 						lastPhase = snap.phase;
@@ -516,7 +520,7 @@ export class HiapiClient {
 				} catch (e) {
 					if (e instanceof HiapiError && (e.kind === 'task_failed' || e.code === 'EMPTY_OUTPUT')) throw e;
 					if (opts.signal?.aborted) throw opts.signal.reason ?? e;
-					if (scope.expired()) throw timeout();
+					if (scope.expired() && !lastChance) throw timeout();
 					const err = e instanceof HiapiError ? e : this.normalise(e, 'GET', `${this.baseUrl}/v1/tasks/${taskId}`, opts.signal);
 					const transient =
 						err.kind === 'unavailable' || err.kind === 'rate_limited' || err.kind === 'timeout' || err.kind === 'bad_response';

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_ID, HIAPI_KEY, TOKEN, createWorld, imagine, newUserId, outcome, replyContent, usage, type BotProcess, type World } from './harness.js';
+
+let world: World;
+let bot: BotProcess;
+
+beforeAll(async () => {
+	// A high per-user job limit so the burst test exercises the ledger, not the job limit.
+	world = await createWorld({ DEFAULT_USER_BUDGET_USD: '0.20', IMAGE_PRICE_USD: '0.05', MAX_JOBS_PER_USER: '50' });
+	bot = await world.start();
+}, 40_000);
+
+afterAll(async () => {
+	await world?.close();
+});
+
+describe('/imagine end to end', () => {
+	it('defers within 3 s, submits exactly the documented request, and attaches the CDN bytes', async () => {
+		const userId = newUserId();
+		const sent = imagine(world, { prompt: '  a lighthouse at dawn, oil painting  ', aspectRatio: '16:9', userId });
+		const done = await outcome(world, bot, sent.id);
+		expect(done.kind).toBe('delivered');
+
+		const [callback] = world.discord.callbacks(sent.id);
+		expect(callback?.json).toMatchObject({ type: 5 });
+		expect(((callback?.json as { data?: { flags?: number } }).data?.flags ?? 0) & 64).toBe(0); // public, not ephemeral
+		expect((callback?.at ?? Infinity) - sent.sentAt).toBeLessThan(3000);
+
+		const submit = world.hiapi.submits().find((r) => (r.json as { input?: { prompt?: string } }).input?.prompt === 'a lighthouse at dawn, oil painting');
+		expect(submit?.json).toEqual({ model: 'flux-1.1-pro', input: { prompt: 'a lighthouse at dawn, oil painting', aspect_ratio: '16:9' } });
+		expect(submit?.headers.authorization).toBe(`Bearer ${HIAPI_KEY}`);
+		expect(submit?.headers['idempotency-key']).toBe(sent.id);
+		expect(submit?.headers['content-type']).toMatch(/^application\/json/);
+
+		const task = world.hiapi.tasks().find((t) => t.idempotencyKey === sent.id);
+		expect(task).toBeDefined();
+		const edit = done.finalEdit;
+		expect(edit?.rawPath).toContain(`/webhooks/${APP_ID}/`);
+		expect(edit?.rawPath).toContain('%40original');
+		expect(edit?.files).toHaveLength(1);
+		expect(edit?.files[0]?.data.equals(world.hiapi.cdnBytes(task?.taskId ?? ''))).toBe(true);
+		expect(edit?.files[0]?.filename).toMatch(/\.png$/);
+		expect(edit?.files[0]?.contentType).toBe('image/png');
+		const payload = edit?.json as { attachments: Array<{ id: string }>; embeds: Array<{ description: string; image?: { url: string }; fields: Array<{ name: string; value: string }> }> };
+		expect(payload.attachments).toEqual([expect.objectContaining({ id: '0' })]);
+		const embed = payload.embeds[0];
+		expect(embed?.description).toBe('a lighthouse at dawn, oil painting');
+		expect(embed?.image?.url).toBe(`attachment://${edit?.files[0]?.filename}`);
+		const fields = Object.fromEntries(embed?.fields.map((f) => [f.name, f.value]) ?? []);
+		expect(fields).toMatchObject({ 'Aspect ratio': '16:9', Cost: '$0.05', 'Budget left': '$0.15' });
+		expect(fields.Time).toMatch(/^\d+\.\d s$/);
+
+		expect(await usage(world, userId)).toMatchObject({ Spent: '$0.05', Remaining: '$0.15', 'Images this period': '1', 'Price per image': '$0.05' });
+	});
+
+	it('uses 1:1 when no aspect ratio is given', async () => {
+		const sent = imagine(world, { prompt: 'a square cat' });
+		expect((await outcome(world, bot, sent.id)).kind).toBe('delivered');
+		const submit = world.hiapi.submits().find((r) => r.headers['idempotency-key'] === sent.id);
+		expect(submit?.json).toEqual({ model: 'flux-1.1-pro', input: { prompt: 'a square cat', aspect_ratio: '1:1' } });
+	});
+
+	it('refuses a blank prompt ephemerally and sends nothing to hiapi', async () => {
+		const before = world.hiapi.submits().length;
+		const sent = imagine(world, { prompt: '    ' });
+		const reply = await replyContent(world, sent.id);
+		expect(reply).toMatchObject({ type: 4, ephemeral: true });
+		expect(reply.content).toMatch(/prompt is empty/i);
+		expect(world.hiapi.submits()).toHaveLength(before);
+	});
+
+	it('refuses at once when the budget is exhausted, saying spent, limit and reset, and never calls hiapi', async () => {
+		const userId = newUserId();
+		for (let i = 0; i < 4; i++) expect((await outcome(world, bot, imagine(world, { prompt: `budget ${i}`, userId }).id)).kind).toBe('delivered');
+		const before = world.hiapi.submits().length;
+		const sent = imagine(world, { prompt: 'one too many', userId });
+		const reply = await replyContent(world, sent.id);
+		expect(reply).toMatchObject({ type: 4, ephemeral: true });
+		expect(reply.content).toContain('$0.20');
+		expect(reply.content).toMatch(/Spent \$0\.20/);
+		expect(reply.content).toMatch(/<t:\d+:f>/);
+		expect(world.hiapi.submits()).toHaveLength(before);
+		expect(await usage(world, userId)).toMatchObject({ Spent: '$0.20', Remaining: '$0.00' });
+	});
+
+	it('never overspends under a burst of concurrent requests from one user', async () => {
+		const userId = newUserId();
+		// Budget $0.20 at $0.05 = exactly 4 images, whatever the interleaving.
+		const sent = Array.from({ length: 12 }, (_, i) => imagine(world, { prompt: `burst ${i}`, userId }));
+		const callbacks = await Promise.all(sent.map((s) => world.discord.waitFor((r) => r.interactionId === s.id && r.path.endsWith('/callback'), 10_000)));
+		for (const [i, cb] of callbacks.entries()) expect(cb.at - (sent[i]?.sentAt ?? 0)).toBeLessThan(3000);
+		const deferred = sent.filter((_, i) => (callbacks[i]?.json as { type: number }).type === 5);
+		const outcomes = await Promise.all(deferred.map((s) => outcome(world, bot, s.id)));
+		expect(outcomes.every((o) => o.kind === 'delivered')).toBe(true);
+		expect(deferred).toHaveLength(4);
+		for (const [i, cb] of callbacks.entries()) {
+			if ((cb.json as { type: number }).type === 4) expect((await replyContent(world, sent[i]?.id ?? '')).content).toMatch(/enough budget/);
+		}
+		const fields = await usage(world, userId);
+		expect(fields.Spent).toBe(`$0.${String(deferred.length * 5).padStart(2, '0')}`);
+		expect(world.hiapi.submits().filter((r) => String((r.json as { input?: { prompt?: string } }).input?.prompt).startsWith('burst')).length).toBe(deferred.length);
+	});
+
+	it('works in DMs with a separate budget', async () => {
+		const userId = newUserId();
+		const sent = imagine(world, { prompt: 'a DM drawing', userId, guildId: null });
+		const done = await outcome(world, bot, sent.id);
+		expect(done.kind).toBe('delivered');
+		expect(await usage(world, userId, null)).toMatchObject({ Spent: '$0.05' });
+		expect(await usage(world, userId)).toMatchObject({ Spent: '$0.00' });
+	});
+
+	it('answers an unknown command instead of leaving it unanswered', async () => {
+		const sent = world.discord.sendInteraction({ commandName: 'not-a-command', user: { id: newUserId() } });
+		const reply = await replyContent(world, sent.id);
+		expect(reply).toMatchObject({ type: 4, ephemeral: true });
+		expect(reply.content).toMatch(/isn't available/);
+	});
+
+	it('connects with only the Guilds intent', () => {
+		const identify = world.discord.identifies[0] as { intents: number; token: string };
+		expect(identify.intents).toBe(1);
+	});
+
+	it('never puts a secret in a log line or a Discord payload', () => {
+		const secretBits = [TOKEN, HIAPI_KEY, encodeURIComponent(TOKEN), TOKEN.split('.')[2] as string];
+		const everything = bot.stdout + bot.stderr;
+		expect(bot.logs.length).toBeGreaterThan(10);
+		for (const s of secretBits) expect(everything).not.toContain(s);
+		for (const r of world.discord.requests) {
+			const body = JSON.stringify(r.json ?? '');
+			for (const s of secretBits) expect(body).not.toContain(s);
+		}
+		// The interaction token belongs in webhook URLs only, never in logs.
+		for (const r of world.discord.requests.filter((x) => x.interactionId)) {
+			const token = r.path.split('/')[4] ?? '';
+			if (token.length > 20) expect(everything).not.toContain(token);
+		}
+	});
+});

@@ -1,0 +1,398 @@
+/**
+ * Test-only emulator of hiapi: async task API (POST /v1/tasks, GET /v1/tasks/:id), the CDN that serves
+ * results, and the public pricing endpoint. Real HTTP on 127.0.0.1 with an ephemeral port; every request
+ * is recorded and behaviour is scriptable per prompt.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { makePng } from './png.js';
+
+export interface HiapiBehaviour {
+	/** Submits answer this (before any task is created). `body` as a string is sent raw (use it for malformed JSON). */
+	submitError?: { status: number; body?: unknown; retryAfter?: string; times?: number /* default: always */ };
+	/** How long the task runs (default 300 ms): 'queued' for the first third, then running statuses, then final. */
+	durationMs?: number;
+	/** Statuses reported while running (spread evenly over the running window). Default ['handling']. */
+	runningStatuses?: string[];
+	/** Final status (default 'success'); 'never' = stuck running forever. */
+	final?: 'success' | 'fail' | 'failed' | 'canceled' | 'never';
+	failError?: { code: string; message: string };
+	/** The first `times` polls of a task answer this (default: always). */
+	pollError?: { status: number; body?: unknown; times?: number; retryAfter?: string };
+	/** A poll that would report success answers with a body that is not valid JSON. */
+	malformedPoll?: boolean;
+	/** What the CDN serves (default: a 64×64 PNG seeded by the task id). */
+	image?: { width?: number; height?: number; bytes?: Buffer; contentType?: string };
+	/**
+	 * CDN behaviour: `status` (e.g. 403/404/410), `truncate` (Content-Length larger than the body, then the socket is
+	 * destroyed), `delayMs` before answering, `chunked` (no Content-Length; 64 KiB chunks `chunkDelayMs` apart).
+	 */
+	cdn?: { status?: number; truncate?: boolean; delayMs?: number; chunked?: boolean; chunkDelayMs?: number };
+	/** Delay before answering polls. */
+	pollDelayMs?: number;
+}
+
+export interface RecordedHiapiRequest {
+	at: number;
+	method: string;
+	path: string;
+	headers: Record<string, string>;
+	json?: unknown;
+	rawBody: string;
+}
+
+export interface EmulatedTask {
+	taskId: string;
+	prompt: string;
+	aspectRatio: string;
+	idempotencyKey?: string;
+	createdAt: number;
+}
+
+export type PricingConfig = { status?: number; body?: unknown } | { priceUsd: number; version?: string; model?: string };
+
+export interface HiapiEmulator {
+	url: string;
+	pricingUrl: string;
+	apiKey: string;
+	requests: RecordedHiapiRequest[];
+	setDefault(b: HiapiBehaviour): void;
+	script(promptIncludes: string | RegExp, b: HiapiBehaviour): void;
+	setPricing(p: PricingConfig): void;
+	setBalance(zero: boolean): void;
+	tasks(): EmulatedTask[];
+	cdnBytes(taskId: string): Buffer;
+	submits(): RecordedHiapiRequest[];
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21', '3:2', '2:3'] as const;
+
+const DEFAULT_PRICING_VERSION = '2026-11-01';
+
+function defaultPricingBody(priceUsd = 0.05, version = DEFAULT_PRICING_VERSION, model = 'flux-1.1-pro'): unknown {
+	return {
+		success: true,
+		pricing_version: version,
+		data: [
+			{ model_name: model, base_usd_value: priceUsd, unit: 'image' },
+			{ model_name: 'other', base_usd_value: 1 },
+		],
+	};
+}
+
+const ERROR_CODES: Record<number, [string, string]> = {
+	400: ['INVALID_REQUEST', 'invalid request'],
+	401: ['UNAUTHORIZED', 'invalid api key'],
+	402: ['INSUFFICIENT_BALANCE', 'insufficient balance'],
+	403: ['FORBIDDEN', 'forbidden'],
+	404: ['NOT_FOUND', 'not found'],
+	409: ['IDEMPOTENCY_KEY_PROCESSING', 'a request with this idempotency key is still processing'],
+	422: ['INVALID_REQUEST', 'unprocessable'],
+	429: ['RATE_LIMITED', 'too many requests'],
+	500: ['INTERNAL_ERROR', 'internal server error'],
+	502: ['BAD_GATEWAY', 'bad gateway'],
+	503: ['SERVICE_UNAVAILABLE', 'service unavailable'],
+};
+
+export function hiapiErrorBody(status: number, message?: string, errorCode?: string): unknown {
+	const [code, msg] = ERROR_CODES[status] ?? ['ERROR', `error ${status}`];
+	return { code: status, message: message ?? msg, data: null, error_code: errorCode ?? code };
+}
+
+function seedOf(s: string): number {
+	let h = 2166136261;
+	for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+	return h >>> 0;
+}
+
+interface TaskState extends EmulatedTask {
+	model: string;
+	behaviour: HiapiBehaviour;
+	polls: number;
+	bytes: Buffer;
+	contentType: string;
+}
+
+export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promise<HiapiEmulator> {
+	const apiKey = opts.apiKey ?? 'test-hiapi-key';
+	const requests: RecordedHiapiRequest[] = [];
+	let defaultBehaviour: HiapiBehaviour = {};
+	let scripts: Array<{ match: string | RegExp; b: HiapiBehaviour }> = [];
+	let pricing: PricingConfig = {};
+	let balanceZero = false;
+	let tasks = new Map<string, TaskState>();
+	let byIdempotencyKey = new Map<string, string>();
+	let submitErrorUses = new WeakMap<object, number>();
+	let nextId = 1;
+	const sockets = new Set<Socket>();
+	const timers = new Set<NodeJS.Timeout>();
+
+	const sleep = (ms: number) =>
+		new Promise<void>((resolve) => {
+			const t = setTimeout(() => {
+				timers.delete(t);
+				resolve();
+			}, ms);
+			timers.add(t);
+		});
+
+	const behaviourFor = (prompt: string): HiapiBehaviour => {
+		for (const s of scripts) {
+			if (typeof s.match === 'string' ? prompt.includes(s.match) : s.match.test(prompt)) return s.b;
+		}
+		return defaultBehaviour;
+	};
+
+	let baseUrl = '';
+
+	const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+		if (res.destroyed) return;
+		const text = typeof body === 'string' ? body : JSON.stringify(body);
+		res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+		res.end(text);
+	};
+
+	const authorised = (req: http.IncomingMessage) => req.headers.authorization === `Bearer ${apiKey}`;
+
+	const statusOf = (t: TaskState): { status: string; done: boolean } => {
+		const b = t.behaviour;
+		const duration = b.durationMs ?? 300;
+		const elapsed = Date.now() - t.createdAt;
+		const running = b.runningStatuses && b.runningStatuses.length > 0 ? b.runningStatuses : ['handling'];
+		const final = b.final ?? 'success';
+		if (final === 'never' || elapsed < duration) {
+			if (elapsed < duration / 3) return { status: 'queued', done: false };
+			const window = final === 'never' ? Math.max(duration - duration / 3, 1) : duration - duration / 3;
+			const idx = Math.min(running.length - 1, Math.floor(((elapsed - duration / 3) / window) * running.length));
+			return { status: running[Math.max(0, idx)]!, done: false };
+		}
+		return { status: final, done: true };
+	};
+
+	const handleSubmit = async (req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedHiapiRequest) => {
+		if (!authorised(req)) return send(res, 401, hiapiErrorBody(401));
+		const ctype = req.headers['content-type'] ?? '';
+		if (!/^application\/json\b/i.test(ctype)) return send(res, 400, hiapiErrorBody(400, 'Content-Type must be application/json'));
+		const body = rec.json;
+		if (body === undefined) return send(res, 400, hiapiErrorBody(400, 'body is not valid JSON'));
+		const invalid = (m: string) => send(res, 400, hiapiErrorBody(400, m));
+		if (!body || typeof body !== 'object' || Array.isArray(body)) return invalid('body must be an object');
+		const b = body as Record<string, unknown>;
+		for (const k of Object.keys(b)) if (k !== 'model' && k !== 'input') return invalid(`unknown property: ${k}`);
+		if (typeof b['model'] !== 'string' || !b['model']) return invalid('model must be a non-empty string');
+		const input = b['input'];
+		if (!input || typeof input !== 'object' || Array.isArray(input)) return invalid('input must be an object');
+		const i = input as Record<string, unknown>;
+		for (const k of Object.keys(i)) if (k !== 'prompt' && k !== 'aspect_ratio') return invalid(`input: unknown property: ${k}`);
+		if (typeof i['prompt'] !== 'string' || !i['prompt'].trim()) return invalid('input.prompt must be a non-empty string');
+		if (i['aspect_ratio'] !== undefined && !(ASPECT_RATIOS as readonly unknown[]).includes(i['aspect_ratio'])) {
+			return invalid(`input.aspect_ratio must be one of ${ASPECT_RATIOS.join(', ')}`);
+		}
+		const prompt = i['prompt'];
+		const aspectRatio = (i['aspect_ratio'] as string | undefined) ?? '1:1';
+		const behaviour = behaviourFor(prompt);
+
+		const se = behaviour.submitError;
+		if (se) {
+			const used = submitErrorUses.get(se) ?? 0;
+			if (se.times === undefined || used < se.times) {
+				submitErrorUses.set(se, used + 1);
+				const headers: Record<string, string> = {};
+				if (se.retryAfter !== undefined) headers['retry-after'] = se.retryAfter;
+				return send(res, se.status, se.body === undefined ? hiapiErrorBody(se.status) : se.body, headers);
+			}
+		}
+		if (balanceZero) return send(res, 402, hiapiErrorBody(402, 'insufficient balance, please top up your account'));
+
+		const idem = req.headers['idempotency-key'];
+		const idemKey = typeof idem === 'string' && idem ? idem : undefined;
+		if (idemKey !== undefined) {
+			const existing = byIdempotencyKey.get(idemKey);
+			if (existing) return send(res, 200, { code: 200, message: 'success', data: { taskId: existing } });
+		}
+		const taskId = `tk-hiapi-${String(nextId++).padStart(6, '0')}-${seedOf(prompt + Date.now()).toString(36)}`;
+		const img = behaviour.image ?? {};
+		const bytes = img.bytes ?? makePng(img.width ?? 64, img.height ?? 64, seedOf(taskId));
+		const task: TaskState = {
+			taskId,
+			prompt,
+			aspectRatio,
+			createdAt: Date.now(),
+			model: b['model'],
+			behaviour,
+			polls: 0,
+			bytes,
+			contentType: img.contentType ?? 'image/png',
+		};
+		if (idemKey !== undefined) {
+			task.idempotencyKey = idemKey;
+			byIdempotencyKey.set(idemKey, taskId);
+		}
+		tasks.set(taskId, task);
+		return send(res, 200, { code: 200, message: 'success', data: { taskId } });
+	};
+
+	const handlePoll = async (req: http.IncomingMessage, res: http.ServerResponse, taskId: string) => {
+		if (!authorised(req)) return send(res, 401, hiapiErrorBody(401));
+		const t = tasks.get(taskId);
+		if (t?.behaviour.pollDelayMs) await sleep(t.behaviour.pollDelayMs);
+		if (!t) return send(res, 404, hiapiErrorBody(404, `task ${taskId} not found`, 'TASK_NOT_FOUND'));
+		t.polls++;
+		const pe = t.behaviour.pollError;
+		if (pe && (pe.times === undefined || t.polls <= pe.times)) {
+			const headers: Record<string, string> = {};
+			if (pe.retryAfter !== undefined) headers['retry-after'] = pe.retryAfter;
+			return send(res, pe.status, pe.body === undefined ? hiapiErrorBody(pe.status) : pe.body, headers);
+		}
+		const { status, done } = statusOf(t);
+		const created = Math.floor(t.createdAt / 1000);
+		const data: Record<string, unknown> = { taskId, model: t.model, status, created, completed: null };
+		if (done) {
+			const completedAt = t.createdAt + (t.behaviour.durationMs ?? 300);
+			data['completed'] = Math.floor(completedAt / 1000);
+			if (status === 'success') {
+				if (t.behaviour.malformedPoll) return send(res, 200, `{"code":200,"message":"success","data":{"taskId":"${taskId}","status":"succ`);
+				data['output'] = [{ url: `${baseUrl}/cdn/${taskId}.png`, type: 'image', expireAt: new Date(Date.now() + 3_600_000).toISOString() }];
+			} else {
+				const defaultCode = status === 'canceled' ? 'TASK_CANCELED' : 'GENERATION_FAILED';
+				data['error'] = t.behaviour.failError ?? { code: defaultCode, message: `task ${status}` };
+			}
+		}
+		return send(res, 200, { code: 200, message: 'success', data });
+	};
+
+	const handleCdn = async (res: http.ServerResponse, taskId: string) => {
+		const t = tasks.get(taskId);
+		const cdn = t?.behaviour.cdn ?? {};
+		if (cdn.delayMs) await sleep(cdn.delayMs);
+		if (res.destroyed) return;
+		if (!t) {
+			res.writeHead(404, { 'content-type': 'text/plain' });
+			return void res.end('Not Found');
+		}
+		if (cdn.status !== undefined && (cdn.status < 200 || cdn.status >= 300)) {
+			res.writeHead(cdn.status, { 'content-type': 'application/xml' });
+			return void res.end(`<Error><Code>${cdn.status === 403 ? 'AccessDenied' : 'NoSuchKey'}</Code></Error>`);
+		}
+		if (cdn.truncate) {
+			res.writeHead(200, { 'content-type': t.contentType, 'content-length': t.bytes.length });
+			res.write(t.bytes.subarray(0, Math.max(1, Math.floor(t.bytes.length / 2))));
+			await sleep(20);
+			res.socket?.destroy();
+			return;
+		}
+		if (cdn.chunked) {
+			res.writeHead(cdn.status ?? 200, { 'content-type': t.contentType }); // no Content-Length → chunked encoding
+			const size = 64 * 1024;
+			for (let o = 0; o < t.bytes.length; o += size) {
+				if (res.destroyed) return;
+				res.write(t.bytes.subarray(o, o + size));
+				await sleep(cdn.chunkDelayMs ?? 0);
+			}
+			if (!res.destroyed) res.end();
+			return;
+		}
+		res.writeHead(cdn.status ?? 200, { 'content-type': t.contentType, 'content-length': t.bytes.length, 'cache-control': 'private, max-age=3600' });
+		res.end(t.bytes);
+	};
+
+	const handlePricing = (res: http.ServerResponse) => {
+		if ('priceUsd' in pricing) return send(res, 200, defaultPricingBody(pricing.priceUsd, pricing.version, pricing.model));
+		return send(res, pricing.status ?? 200, pricing.body === undefined ? defaultPricingBody() : pricing.body);
+	};
+
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const rawBody = Buffer.concat(chunks).toString('utf8');
+			const headers: Record<string, string> = {};
+			for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+			const rec: RecordedHiapiRequest = { at: Date.now(), method: req.method ?? 'GET', path: req.url ?? '/', headers, rawBody };
+			if (rawBody) {
+				try {
+					rec.json = JSON.parse(rawBody);
+				} catch {
+					// leave json undefined: the handler answers 400
+				}
+			}
+			requests.push(rec);
+			const path = (req.url ?? '/').split('?')[0]!;
+			let m: RegExpMatchArray | null;
+			let p: Promise<void> | void;
+			if (rec.method === 'POST' && path === '/v1/tasks') p = handleSubmit(req, res, rec);
+			else if (rec.method === 'GET' && (m = path.match(/^\/v1\/tasks\/([^/]+)$/))) p = handlePoll(req, res, decodeURIComponent(m[1]!));
+			else if (rec.method === 'GET' && (m = path.match(/^\/cdn\/([^/]+)\.png$/))) p = handleCdn(res, decodeURIComponent(m[1]!));
+			else if (rec.method === 'GET' && path === '/api/pricing') p = handlePricing(res);
+			else p = send(res, 404, hiapiErrorBody(404, `no route for ${rec.method} ${path}`));
+			Promise.resolve(p).catch((err: unknown) => {
+				if (!res.headersSent) send(res, 500, hiapiErrorBody(500, String(err)));
+				else res.destroy();
+			});
+		});
+	});
+	server.on('connection', (s) => {
+		sockets.add(s);
+		s.on('close', () => sockets.delete(s));
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => resolve());
+	});
+	const port = (server.address() as AddressInfo).port;
+	baseUrl = `http://127.0.0.1:${port}`;
+
+	return {
+		url: baseUrl,
+		pricingUrl: `${baseUrl}/api/pricing`,
+		apiKey,
+		requests,
+		setDefault(b) {
+			defaultBehaviour = b;
+		},
+		script(match, b) {
+			scripts.push({ match, b });
+		},
+		setPricing(p) {
+			pricing = p;
+		},
+		setBalance(zero) {
+			balanceZero = zero;
+		},
+		tasks() {
+			return [...tasks.values()].map((t) => {
+				const out: EmulatedTask = { taskId: t.taskId, prompt: t.prompt, aspectRatio: t.aspectRatio, createdAt: t.createdAt };
+				if (t.idempotencyKey !== undefined) out.idempotencyKey = t.idempotencyKey;
+				return out;
+			});
+		},
+		cdnBytes(taskId) {
+			const t = tasks.get(taskId);
+			if (!t) throw new Error(`hiapi emulator: unknown task ${taskId}`);
+			return t.bytes;
+		},
+		submits() {
+			return requests.filter((r) => r.method === 'POST' && r.path.split('?')[0] === '/v1/tasks');
+		},
+		reset() {
+			requests.length = 0;
+			defaultBehaviour = {};
+			scripts = [];
+			pricing = {};
+			balanceZero = false;
+			tasks = new Map();
+			byIdempotencyKey = new Map();
+			submitErrorUses = new WeakMap();
+		},
+		async close() {
+			for (const t of timers) clearTimeout(t);
+			timers.clear();
+			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+			for (const s of sockets) s.destroy();
+			server.closeAllConnections();
+			await closed;
+		},
+	};
+}
