@@ -114,7 +114,8 @@ export function classifyHttpError(
 	if (status === 401) return mk('auth', 'rejected the API key');
 	const text = `${upstream.message ?? ''} ${upstream.code ?? ''}`;
 	// The message rule only applies to client errors: a 5xx "load balancer"/"quota service down" is not our wallet.
-	if (status === 402 || status === 403 || (status >= 400 && status < 500 && OUT_OF_CREDIT_RE.test(text))) {
+	// A 429 is always a rate limit to wait out, even when its text mentions a quota.
+	if (status === 402 || status === 403 || (status >= 400 && status < 500 && status !== 429 && OUT_OF_CREDIT_RE.test(text))) {
 		return mk('out_of_credit', 'account is out of credit');
 	}
 	if (status === 404) return mk('not_found', 'resource not found');
@@ -705,7 +706,21 @@ export class HiapiClient {
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
-		if (this.ownedAgent) await this.ownedAgent.close();
+		const agent = this.ownedAgent;
+		if (!agent) return;
+		// Let in-flight requests finish, but do not hang shutdown on one (pricing fetches take no signal).
+		let timer: NodeJS.Timeout | undefined;
+		const gaveUp = new Promise<'timeout'>((resolve) => {
+			timer = setTimeout(() => resolve('timeout'), 5000);
+			timer.unref();
+		});
+		try {
+			if ((await Promise.race([agent.close().then(() => 'closed' as const), gaveUp])) === 'timeout') {
+				await agent.destroy();
+			}
+		} finally {
+			clearTimeout(timer);
+		}
 	}
 
 	// ----- internals -----

@@ -243,7 +243,7 @@ export class JobRunner {
 				const t0 = this.now();
 				const { taskId } = await this.o.hiapi.submit(
 					{ prompt: job.prompt, aspectRatio: job.aspectRatio },
-					{ idempotencyKey: job.id, deadline: this.now() + Math.min(this.o.taskTimeoutMs, 60_000), signal },
+					{ idempotencyKey: job.id, deadline: this.now() + this.o.taskTimeoutMs, signal },
 				);
 				this.o.metrics.hiapiLatency.observe({ op: 'submit' }, (this.now() - t0) / 1000);
 				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() });

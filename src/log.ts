@@ -9,10 +9,20 @@ export function scrubber(secrets: readonly string[]): (text: string) => string {
 	const needles = [...new Set(secrets.filter((s) => s.length >= 6).flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]))];
 	needles.sort((a, b) => b.length - a.length);
 	return (text) => {
-		let out = text;
+		// Interaction tokens ride in webhook and callback URLs; they are credentials for 15 minutes.
+		let out = text.replace(/(\/(?:webhooks|interactions)\/\d+\/)[A-Za-z0-9_\-.%]{20,}/g, '$1[token]');
 		for (const needle of needles) if (out.includes(needle)) out = out.replaceAll(needle, '[REDACTED]');
 		return out;
 	};
+}
+
+/** Errors keep type, message, stack and status; discord.js's requestBody (uploaded files, user text) stays out. */
+function serializeError(error: unknown): unknown {
+	if (!(error instanceof Error)) return error;
+	const out = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+	delete out.requestBody;
+	delete out.rawError;
+	return out;
 }
 
 export function createLogger(options: { level: string; secrets: readonly string[]; destination?: DestinationStream }): Logger {
@@ -24,6 +34,7 @@ export function createLogger(options: { level: string; secrets: readonly string[
 			timestamp: pino.stdTimeFunctions.isoTime,
 			redact: { paths: ['*.authorization', '*.Authorization', '*.token', 'headers.authorization'], censor: '[REDACTED]' },
 			hooks: { streamWrite: scrub },
+			serializers: { err: serializeError },
 		},
 		options.destination ?? pino.destination({ fd: 1, sync: false }),
 	);

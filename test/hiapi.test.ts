@@ -282,7 +282,7 @@ describe('classifyHttpError', () => {
 		[402, {}, 'out_of_credit'],
 		[403, {}, 'out_of_credit'],
 		[400, { message: 'insufficient balance' }, 'out_of_credit'],
-		[429, { message: 'quota exceeded for this account' }, 'out_of_credit'],
+		[429, { message: 'quota exceeded for this account' }, 'rate_limited'], // a 429 is always waited out
 		[400, { message: 'bad prompt', error_code: 'INVALID_REQUEST' }, 'invalid_input'],
 		[422, {}, 'invalid_input'],
 		[404, {}, 'not_found'],

@@ -200,3 +200,17 @@ export async function replyContent(world: World, interactionId: string): Promise
 	const body = cb.json as { type: number; data?: { content?: string; flags?: number } };
 	return { content: body.data?.content ?? '', ephemeral: ((body.data?.flags ?? 0) & 64) === 64, type: body.type };
 }
+
+/** Fails if a bot token, hiapi key or interaction token appears in the bot's output or in any Discord payload. */
+export function assertNoSecrets(world: World, bot: BotProcess): void {
+	const output = bot.stdout + bot.stderr;
+	const interactionTokens = [...new Set(world.discord.requests.filter((r) => r.interactionId).map((r) => decodeURIComponent(r.path.split('/')[4] ?? '')))].filter((t) => t.length > 20);
+	const secrets = [TOKEN, encodeURIComponent(TOKEN), TOKEN.split('.')[2] as string, HIAPI_KEY, ...interactionTokens];
+	if (bot.logs.length < 5) throw new Error('too few log lines to judge');
+	for (const secret of secrets) {
+		if (output.includes(secret)) throw new Error(`secret leaked into the bot output: ${secret.slice(0, 6)}…`);
+		for (const r of world.discord.requests) {
+			if (JSON.stringify(r.json ?? '').includes(secret)) throw new Error(`secret leaked into a Discord payload (${r.method} ${r.path.slice(0, 40)})`);
+		}
+	}
+}

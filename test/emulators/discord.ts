@@ -690,11 +690,13 @@ class Emulator implements DiscordEmulator {
 	private readonly expiredTokens = new Set<string>();
 	private readonly faults: Fault[] = [];
 	private readonly waiters = new Set<Waiter>();
-	private readonly readyWaiters = new Set<() => void>();
+	/** Called with no argument when a connection goes live, with an error when the emulator closes. */
+	private readonly readyWaiters = new Set<(error?: Error) => void>();
 	private readonly attachmentsById = new Map<string, RecordedFile>();
 	private readonly knownUsers = new Map<string, APIUser>();
 	private readonly dmChannels = new Map<string, { id: string; recipient: APIUser }>();
 	private readonly commandIds = new Map<string, string>();
+	private readonly botRoleIds = new Map<string, string>();
 	private readonly registeredCommands = new Map<string, unknown[]>();
 	private readonly routes: Route[];
 	private readonly startedAt = Date.now();
@@ -733,10 +735,11 @@ class Emulator implements DiscordEmulator {
 	waitForReady(timeoutMs = 5_000): Promise<void> {
 		if ([...this.connections].some((c) => c.live)) return Promise.resolve();
 		return new Promise((resolve, reject) => {
-			const done = (): void => {
+			const done = (error?: Error): void => {
 				clearTimeout(timer);
 				this.readyWaiters.delete(done);
-				resolve();
+				if (error) reject(error);
+				else resolve();
 			};
 			const timer = setTimeout(() => {
 				this.readyWaiters.delete(done);
@@ -850,6 +853,7 @@ class Emulator implements DiscordEmulator {
 			waiter.reject(new Error('discord emulator closed'));
 		}
 		this.waiters.clear();
+		for (const done of [...this.readyWaiters]) done(new Error('discord emulator closed'));
 		for (const conn of this.connections) conn.ws.terminate();
 		this.connections.clear();
 		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -860,6 +864,17 @@ class Emulator implements DiscordEmulator {
 	// ----- HTTP -----------------------------------------------------------------------------------------
 
 	private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		try {
+			await this.handleHttp(req, res);
+		} catch (error) {
+			// An emulator bug must fail loudly rather than look like a hang.
+			console.error('discord emulator: request handler failed', error);
+			if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ message: `emulator error: ${String(error)}`, code: 0 }));
+		}
+	}
+
+	private async handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const at = Date.now();
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -903,8 +918,6 @@ class Emulator implements DiscordEmulator {
 		const fault = this.takeFault(method, record);
 		if (fault) {
 			reply = this.faultReply(fault);
-			const interactionId = this.interactionIdFor(apiSegments);
-			if (interactionId) reply.interactionId = interactionId;
 		} else if (parsed.error) {
 			reply = parsed.error;
 		} else if (!isApi) {
@@ -1465,7 +1478,7 @@ class Emulator implements DiscordEmulator {
 
 	private markLive(conn: Connection): void {
 		conn.live = true;
-		for (const resolve of [...this.readyWaiters]) resolve();
+		for (const done of [...this.readyWaiters]) done();
 	}
 
 	// ----- Payload builders -----------------------------------------------------------------------------
@@ -1487,8 +1500,12 @@ class Emulator implements DiscordEmulator {
 	}
 
 	private botRoleId(guild: EmulatedGuild): string {
-		// Stable per guild without extra state: derived from the guild id.
-		return (BigInt(guild.id) + 1n).toString();
+		let id = this.botRoleIds.get(guild.id);
+		if (!id) {
+			id = snowflake();
+			this.botRoleIds.set(guild.id, id);
+		}
+		return id;
 	}
 
 	private botMember(guild: EmulatedGuild): APIGuildMember {
