@@ -262,7 +262,7 @@ const UNKNOWN_CHANNEL = (): Reply => apiError(404, 10003, 'Unknown Channel');
 
 /** Discord's 50035 shape: errors nested by path, leaves hold `_errors`. */
 class FormErrors {
-	private readonly root: Record<string, unknown> = {};
+	readonly root: Record<string, unknown> = {};
 	count = 0;
 
 	add(path: Array<string | number>, code: string, message: string): void {
@@ -286,6 +286,12 @@ class FormErrors {
 	reply(): Reply | null {
 		return this.count === 0 ? null : apiError(400, 50035, 'Invalid Form Body', this.root);
 	}
+}
+
+function formError(path: Array<string | number>, code: string, message: string): Reply {
+	const errors = new FormErrors();
+	errors.add(path, code, message);
+	return apiError(400, 50035, 'Invalid Form Body', errors.root);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -564,8 +570,8 @@ function buildMessage(
 	// An edit turns a deferred "thinking..." message into a real one.
 	if (options.isEdit) flags &= ~MessageFlags.Loading;
 
-	const formError = errors.reply();
-	if (formError) return { ok: false, reply: formError };
+	const invalid = errors.reply();
+	if (invalid) return { ok: false, reply: invalid };
 
 	const hasPoll = 'poll' in data && data.poll != null;
 	const hasStickers = Array.isArray(data.sticker_ids) && data.sticker_ids.length > 0;
@@ -1115,11 +1121,7 @@ class Emulator implements DiscordEmulator {
 
 	private openDm(ctx: RouteContext): Reply {
 		const recipientId = isRecord(ctx.json) && typeof ctx.json.recipient_id === 'string' ? ctx.json.recipient_id : null;
-		if (!recipientId) {
-			const errors = new FormErrors();
-			errors.add(['recipient_id'], 'BASE_TYPE_REQUIRED', 'This field is required');
-			return errors.reply() ?? NOT_FOUND();
-		}
+		if (!recipientId) return formError(['recipient_id'], 'BASE_TYPE_REQUIRED', 'This field is required');
 		const recipient = this.knownUsers.get(recipientId) ?? makeUser({ id: recipientId });
 		const channel = this.dmChannelFor(recipient);
 		return { status: 200, body: this.channelObject(channel.id) };
@@ -1133,11 +1135,8 @@ class Emulator implements DiscordEmulator {
 	private putCommands(ctx: RouteContext, guildId: string | null): Reply {
 		if (ctx.params.appId !== this.applicationId) return apiError(403, 50001, 'Missing Access');
 		if (guildId !== null && !this.guilds.some((g) => g.id === guildId)) return apiError(403, 50001, 'Missing Access');
+		if (!Array.isArray(ctx.json)) return formError([], 'LIST_TYPE_CONVERT', 'Only iterables may be used in a ListType');
 		const errors = new FormErrors();
-		if (!Array.isArray(ctx.json)) {
-			errors.add([], 'LIST_TYPE_CONVERT', 'Only iterables may be used in a ListType');
-			return errors.reply() ?? NOT_FOUND();
-		}
 		const scope = guildId ?? 'global';
 		const commands = ctx.json.map((command: unknown, i) => {
 			const c = isRecord(command) ? command : {};
@@ -1164,8 +1163,8 @@ class Emulator implements DiscordEmulator {
 				...(guildId === null ? {} : { guild_id: guildId }),
 			};
 		});
-		const formError = errors.reply();
-		if (formError) return formError;
+		const invalid = errors.reply();
+		if (invalid) return invalid;
 		this.registeredCommands.set(scope, commands);
 		return { status: 200, body: commands };
 	}
@@ -1178,9 +1177,7 @@ class Emulator implements DiscordEmulator {
 		});
 		if (!built.ok) return built.reply;
 		if ((built.message.flags ?? 0) & MessageFlags.Ephemeral) {
-			const errors = new FormErrors();
-			errors.add(['flags'], 'MESSAGE_FLAGS_INVALID', 'Ephemeral messages can only be sent in response to interactions');
-			return errors.reply() ?? NOT_FOUND();
+			return formError(['flags'], 'MESSAGE_FLAGS_INVALID', 'Ephemeral messages can only be sent in response to interactions');
 		}
 		return { status: 200, body: built.message };
 	}
@@ -1201,9 +1198,7 @@ class Emulator implements DiscordEmulator {
 		if (body.type === InteractionResponseType.DeferredChannelMessageWithSource) {
 			const flags = data.flags === undefined || data.flags === null ? 0 : Number(data.flags);
 			if (!Number.isInteger(flags) || (flags & ~MessageFlags.Ephemeral) !== 0) {
-				const errors = new FormErrors();
-				errors.add(['data', 'flags'], 'INTERACTION_RESPONSE_FLAGS_INVALID', 'Only the EPHEMERAL flag (64) can be set');
-				return withId(errors.reply() ?? NOT_FOUND());
+				return withId(formError(['data', 'flags'], 'INTERACTION_RESPONSE_FLAGS_INVALID', 'Only the EPHEMERAL flag (64) can be set'));
 			}
 			message = {
 				type: MessageType.ChatInputCommand,
@@ -1229,9 +1224,7 @@ class Emulator implements DiscordEmulator {
 			if (!built.ok) return withId(built.reply);
 			message = built.message;
 		} else {
-			const errors = new FormErrors();
-			errors.add(['type'], 'INTERACTION_RESPONSE_TYPE_INVALID', `Unsupported interaction response type ${String(body.type)} for an application command`);
-			return withId(errors.reply() ?? NOT_FOUND());
+			return withId(formError(['type'], 'INTERACTION_RESPONSE_TYPE_INVALID', `Unsupported interaction response type ${String(body.type)} for an application command`));
 		}
 
 		interaction.acknowledged = true;
@@ -1638,8 +1631,8 @@ class Emulator implements DiscordEmulator {
 	private buildInteraction(id: string, token: string, opts: InteractionOptions): APIChatInputApplicationCommandInteraction {
 		const user = makeUser(opts.user ?? DEFAULT_USER);
 		this.knownUsers.set(user.id, user);
-		const guild = opts.guildId === null ? null : (this.guilds.find((g) => g.id === opts.guildId) ?? null);
 		const guildId = opts.guildId === null ? null : (opts.guildId ?? this.guilds[0]?.id ?? null);
+		const guild = guildId === null ? null : (this.guilds.find((g) => g.id === guildId) ?? null);
 		const permissions = opts.permissions ?? DEFAULT_MEMBER_PERMISSIONS;
 		const appPermissions = opts.appPermissions ?? DEFAULT_APP_PERMISSIONS;
 
