@@ -51,13 +51,24 @@ async function main(): Promise<void> {
 	});
 	attachRouter(client, { config, logger, ledger, jobs, pricing, metrics });
 
+	// Up from READY until a disconnect; up again on RESUMED or a new READY.
+	let gatewayUp = false;
+	const down = () => {
+		gatewayUp = false;
+	};
+	client.on(Events.ShardReady, () => (gatewayUp = true));
+	client.on(Events.ShardResume, () => (gatewayUp = true));
+	client.on(Events.ShardDisconnect, down);
+	client.on(Events.ShardReconnecting, down);
+	client.on(Events.Invalidated, down);
+
 	const health =
 		config.healthPort === undefined
 			? undefined
 			: await startHealthServer(
 					config.healthPort,
 					{
-						gateway: () => client.ws.status === Status.Ready,
+						gateway: () => gatewayUp && client.ws.status === Status.Ready,
 						store: () => store.ping(),
 						jobs: () => ({ running: jobs.runningCount, queued: jobs.queueLength, accepting: jobs.isAccepting }),
 					},

@@ -56,6 +56,18 @@ const fmtUsd = (micros: number) => `$${(micros / 1_000_000).toFixed(2)}`;
 const logTime = (l: LogLine) => (typeof l.time === 'string' ? Date.parse(l.time) : Number(l.time ?? Number.NaN));
 const isEnd = (l: LogLine) => l.msg === 'image delivered' || l.msg === 'job failed; refunded' || l.msg.startsWith('image could not be delivered');
 
+/** utime + stime of a process, in seconds (from /proc/<pid>/stat, assuming USER_HZ = 100). */
+function readCpuSeconds(pid: number | undefined): number | undefined {
+	if (pid === undefined) return undefined;
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return undefined;
+	}
+}
+
 interface Mem {
 	rssKb: number;
 	hwmKb: number;
@@ -170,6 +182,7 @@ async function bench(world: World): Promise<void> {
 	const mem = new MemSampler(pid);
 	mem.start();
 	const memBefore = readMem(pid);
+	const cpuBefore = readCpuSeconds(pid);
 	process.stdout.write(`  burst: ${BURST} /imagine from ${USERS} users within ${BURST_WINDOW_MS} ms… `);
 	const sent: SentInteraction[] = [];
 	const burstStart = Date.now();
@@ -182,6 +195,8 @@ async function bench(world: World): Promise<void> {
 
 	const callbacks = await Promise.all(sent.map((s) => callbackOf(world, s.id, 15_000)));
 	const ackMs: number[] = [];
+	const ackDeferred: number[] = [];
+	const ackRefused: number[] = [];
 	const deferred: SentInteraction[] = [];
 	const refusedLimit: SentInteraction[] = [];
 	const refusedOther: SentInteraction[] = [];
@@ -191,6 +206,7 @@ async function bench(world: World): Promise<void> {
 		if (!cb || cb.status >= 300) return void unacked.push(s);
 		ackMs.push(cb.at - s.sentAt);
 		const body = cb.json as { type?: number; data?: { content?: string } };
+		(body.type === 5 ? ackDeferred : ackRefused).push(cb.at - s.sentAt);
 		if (body.type === 5) deferred.push(s);
 		else if (body.type === 4 && /in progress/.test(body.data?.content ?? '')) refusedLimit.push(s);
 		else refusedOther.push(s);
@@ -204,7 +220,7 @@ async function bench(world: World): Promise<void> {
 		if (bot.child.exitCode !== null || bot.child.signalCode !== null || Date.now() > deadline) break;
 		await sleep(50);
 	}
-	const allEndedAt = Date.now();
+	const cpuBurst = (readCpuSeconds(pid) ?? Number.NaN) - (cpuBefore ?? Number.NaN);
 	await sleep(1000); // a job ending twice would show up here
 	logs.update();
 	mem.stop();
@@ -266,6 +282,7 @@ async function bench(world: World): Promise<void> {
 		[`single image, dispatch → delivered (n=${seq.length})`, `p50 ${ms(percentile(seq, 50))} · min ${ms(seq[0] ?? Number.NaN)} · max ${ms(seq.at(-1) ?? Number.NaN)} · ack p50 ${ms(percentile(sortNum(seqAck), 50))}`],
 		['burst: interactions · users · dispatch span', `${sent.length} · ${USERS} · ${burstSpan} ms`],
 		['burst: time to ack p50 · p95 · p99 · max', `${ms(percentile(acks, 50))} · ${ms(percentile(acks, 95))} · ${ms(percentile(acks, 99))} · ${ms(acks.at(-1) ?? Number.NaN)}`],
+		['burst: ack p50 · max, deferred | refused', `${ms(percentile(sortNum(ackDeferred), 50))} · ${ms(Math.max(...ackDeferred))} | ${ms(percentile(sortNum(ackRefused), 50))} · ${ms(Math.max(...ackRefused))}`],
 		['burst: acks over 3 s · unacknowledged', `${acks.filter((a) => a >= 3000).length} · ${unacked.length}`],
 		['burst: deferred · refused (per-user limit) · other', `${deferred.length} · ${refusedLimit.length} · ${refusedOther.length}`],
 		['burst: all jobs ended after (from 1st dispatch)', `${ms(lastEnd - burstStart)} (${(delivered / ((lastEnd - burstStart) / 1000)).toFixed(2)} images/s)`],
@@ -273,6 +290,7 @@ async function bench(world: World): Promise<void> {
 		['burst: hiapi requests', `${hiapiReqs.length} (${hiapiCounts.submit} submit · ${hiapiCounts.poll} poll · ${hiapiCounts.CDN} CDN · ${hiapiCounts.pricing} pricing · ${hiapiCounts.other} other)`],
 		['burst: Discord calls by the bot', `${discordReqs.length} (${finalEdits.length} final edits · ${progressEdits.length} progress edits · ${failedDiscord.length} failed)`],
 		['burst: bot RSS before · peak sampled · VmHWM', `${mib(memBefore?.rssKb)} · ${mib(mem.peakRssKb || undefined)} · ${mib(mem.lastHwmKb || undefined)} (${mem.samples} samples)`],
+		['burst: bot CPU time (user + system)', Number.isFinite(cpuBurst) ? `${cpuBurst.toFixed(2)} s` : 'n/a'],
 		['RSS after the burst (idle 2 s later)', mib(memSettled?.rssKb ?? memAfterBurst?.rssKb)],
 		['bot log: errors · warnings · rate-limit lines', `${logs.errors.length} · ${logs.warns.length} · ${rateLimited}`],
 		['SIGTERM → exit', `${'timedOut' in exit ? 'no exit within 20 s' : `code ${String(exit.code)}${exit.signal ? ` signal ${exit.signal}` : ''}`} in ${stopMs} ms`],

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, applicationIdFromToken, loadConfig, readEnvironment } from '../src/config.js';
+
+const APP = '1100000000000000001';
+const TOKEN = `${Buffer.from(APP).toString('base64')}.GhX3kQ.abcdefghijklmnopqrstuvwxyz0123456789AB`;
+const base = { DISCORD_TOKEN: TOKEN, HIAPI_API_KEY: 'hk-secret-value-123' };
+
+function problems(env: Record<string, string | undefined>): string[] {
+	try {
+		loadConfig(env);
+	} catch (error) {
+		if (error instanceof ConfigError) return error.problems;
+		throw error;
+	}
+	return [];
+}
+
+describe('config', () => {
+	it('applies the documented defaults', () => {
+		const c = loadConfig(base);
+		expect(c).toMatchObject({
+			applicationId: APP,
+			discordApiUrl: 'https://discord.com/api',
+			hiapiBaseUrl: 'https://api.hiapi.ai',
+			hiapiModel: 'flux-1.1-pro',
+			hiapiPricingUrl: 'https://www.hiapi.ai/api/pricing',
+			imagePriceMicros: undefined,
+			defaultUserBudgetMicros: 1_000_000,
+			globalBudgetMicros: undefined,
+			budgetPeriod: 'monthly',
+			storeUrl: 'sqlite://data/imagine-bot.sqlite',
+			pollIntervalMs: 5000,
+			taskTimeoutMs: 240_000,
+			maxConcurrentJobs: 8,
+			maxJobsPerUser: 2,
+			shutdownGraceMs: 8000,
+			healthPort: undefined,
+			logLevel: 'info',
+		});
+	});
+
+	it('parses dollars into micro-dollars and trims trailing slashes', () => {
+		const c = loadConfig({ ...base, IMAGE_PRICE_USD: '0.045', DEFAULT_USER_BUDGET_USD: '2.5', GLOBAL_BUDGET_USD: '100', HIAPI_BASE_URL: 'http://127.0.0.1:9/', BUDGET_PERIOD: 'weekly' });
+		expect(c).toMatchObject({ imagePriceMicros: 45_000, defaultUserBudgetMicros: 2_500_000, globalBudgetMicros: 100_000_000, hiapiBaseUrl: 'http://127.0.0.1:9', budgetPeriod: 'weekly' });
+	});
+
+	it('names every problem in one line each, without echoing secrets', () => {
+		const list = problems({ DISCORD_TOKEN: 'not a token with spaces', HIAPI_API_KEY: undefined, POLL_INTERVAL_MS: '50', BUDGET_PERIOD: 'yearly', STORE_URL: 'mysql://x', IMAGE_PRICE_USD: 'five', DISCORD_API_URL: 'ftp://x' });
+		expect(list.find((p) => p.startsWith('DISCORD_TOKEN:'))).toBeDefined();
+		expect(list.find((p) => p.startsWith('HIAPI_API_KEY:'))).toMatch(/required/);
+		expect(list.find((p) => p.startsWith('POLL_INTERVAL_MS:'))).toMatch(/100/);
+		expect(list.find((p) => p.startsWith('BUDGET_PERIOD:'))).toMatch(/daily, weekly, monthly, lifetime/);
+		expect(list.find((p) => p.startsWith('STORE_URL:'))).toMatch(/sqlite:\/\//);
+		expect(list.find((p) => p.startsWith('IMAGE_PRICE_USD:'))).toMatch(/dollars/);
+		expect(list.find((p) => p.startsWith('DISCORD_API_URL:'))).toMatch(/http/);
+		expect(list.join('\n')).not.toContain('not a token with spaces');
+		expect(problems({ ...base, HIAPI_API_KEY: 'short' }).join('\n')).not.toContain('short"');
+	});
+
+	it('treats empty values as unset', () => {
+		expect(loadConfig({ ...base, LOG_LEVEL: '', HEALTH_PORT: ' ' })).toMatchObject({ logLevel: 'info', healthPort: undefined });
+	});
+
+	it('derives the application id from the token, or takes it from DISCORD_APPLICATION_ID', () => {
+		expect(applicationIdFromToken(TOKEN)).toBe(APP);
+		expect(applicationIdFromToken('garbage.token.here')).toBeUndefined();
+		expect(loadConfig({ ...base, DISCORD_APPLICATION_ID: '1200000000000000002' }).applicationId).toBe('1200000000000000002');
+	});
+
+	it('reads ./.env, with the real environment winning', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+		try {
+			writeFileSync(join(dir, '.env'), `# comment\nDISCORD_TOKEN=${TOKEN}\nHIAPI_API_KEY="from-file-key-1"\nLOG_LEVEL=debug\n`);
+			const env = readEnvironment(dir, { LOG_LEVEL: 'warn' });
+			expect(loadConfig(env)).toMatchObject({ hiapiApiKey: 'from-file-key-1', logLevel: 'warn', discordToken: TOKEN });
+			expect(readEnvironment(join(dir, 'nope'), {})).toEqual({});
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});
