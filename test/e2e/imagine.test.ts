@@ -126,3 +126,20 @@ describe('/imagine end to end', () => {
 		assertNoSecrets(world, bot);
 	});
 });
+
+describe('live price', () => {
+	it('charges the price hiapi publishes when IMAGE_PRICE_USD is not set', async () => {
+		const live = await createWorld({ MAX_JOBS_PER_USER: '5' });
+		try {
+			live.hiapi.setPricing({ priceUsd: 0.04, version: 'test-v' });
+			const liveBot = await live.start();
+			expect(liveBot.logs.find((l) => l.msg === 'price in use' && l.source === 'live')).toMatchObject({ price: '$0.04', version: 'test-v' });
+			const userId = newUserId();
+			const done = await outcome(live, liveBot, imagine(live, { prompt: 'priced live', userId }).id);
+			expect(done.kind).toBe('delivered');
+			expect(await usage(live, userId)).toMatchObject({ Spent: '$0.04', 'Price per image': '$0.04', Remaining: '$0.96' });
+		} finally {
+			await live.close();
+		}
+	});
+});
