@@ -85,6 +85,7 @@ export class JobRunner {
 	private readonly running = new Map<string, Running>();
 	/** Slots claimed per user: queued + running + being created. */
 	private readonly perUser = new Map<string, number>();
+	private readonly releases = new Map<string, () => void>();
 	private accepting = true;
 	private readonly now: () => number;
 
@@ -109,9 +110,12 @@ export class JobRunner {
 	 * Returns a release function, or undefined when the user is at MAX_JOBS_PER_USER.
 	 */
 	claimSlot(userId: string): (() => void) | undefined {
-		const used = this.perUser.get(userId) ?? 0;
-		if (used >= this.o.maxPerUser) return undefined;
-		this.perUser.set(userId, used + 1);
+		if ((this.perUser.get(userId) ?? 0) >= this.o.maxPerUser) return undefined;
+		return this.takeSlot(userId);
+	}
+
+	private takeSlot(userId: string): () => void {
+		this.perUser.set(userId, (this.perUser.get(userId) ?? 0) + 1);
 		let released = false;
 		return () => {
 			if (released) return;
@@ -144,8 +148,6 @@ export class JobRunner {
 		this.pump();
 	}
 
-	private readonly releases = new Map<string, () => void>();
-
 	/** The interaction could not be acknowledged: give the money back, nothing else to do. */
 	async abandon(job: Job, why: string): Promise<void> {
 		await this.finish(job, 'refunded', `abandoned: ${why}`);
@@ -168,13 +170,9 @@ export class JobRunner {
 				continue;
 			}
 			if (job.state === 'delivered' || job.state === 'refunded') continue;
-			this.perUser.set(job.userId, (this.perUser.get(job.userId) ?? 0) + 1);
 			this.o.logger.info({ jobId: job.id, userId: job.userId, guildId: job.guildId, taskId: job.taskId, state: job.state }, 'resuming job');
-			this.start(job, () => {
-				const left = (this.perUser.get(job.userId) ?? 1) - 1;
-				if (left <= 0) this.perUser.delete(job.userId);
-				else this.perUser.set(job.userId, left);
-			});
+			// Resumed jobs count against the user's limit even if that means going over it briefly.
+			this.start(job, this.takeSlot(job.userId));
 			resumed += 1;
 		}
 		return resumed;
@@ -403,7 +401,10 @@ class Progress {
 	}
 
 	private flush(): void {
-		if (this.closed || !this.phase || this.now() - this.lastEdit < PROGRESS_EVERY_MS) return;
+		if (this.closed || !this.phase) return;
+		// A place in line is worth showing at once; everything else waits 5 s, so a fast job is edited once.
+		const since = this.lastEdit || (this.phase === 'waiting' ? 0 : this.job.createdAt);
+		if (this.now() - since < PROGRESS_EVERY_MS) return;
 		if (this.now() - this.job.createdAt > TOKEN_LIFETIME_MS) return;
 		const text = progressText(this.phase, this.now() - this.job.createdAt, this.position);
 		if (text === this.shown) return;
