@@ -1,0 +1,112 @@
+// The store contract on both adapters: typed reads, corrupt records, serialized writes.
+// SQLite always; Redis against a real redis-server (installed by .ci/run; required when CI=true).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Ledger } from '../src/ledger.js';
+import { CORRUPT, Store } from '../src/store.js';
+
+const logger = pino({ level: 'silent' });
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+if (!hasRedis && process.env.CI) throw new Error('redis-server is required in CI (.ci/run installs it with apt-get)');
+if (!hasRedis) process.stderr.write('store.test: redis-server not found; testing SQLite only (apt-get install redis-server to include Redis)\n');
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as { port: number };
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+let dir: string;
+let redis: ChildProcess | undefined;
+let redisUrl = '';
+
+beforeAll(async () => {
+	dir = mkdtempSync(join(tmpdir(), 'store-'));
+	if (hasRedis) {
+		const port = await freePort();
+		redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+		redisUrl = `redis://127.0.0.1:${port}`;
+		for (let i = 0; i < 50; i++) {
+			const ok = await new Promise<boolean>((resolve) => {
+				const s = createServer();
+				s.once('error', () => resolve(true)); // port taken = redis is listening
+				s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+			});
+			if (ok) break;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+});
+
+afterAll(() => {
+	redis?.kill();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const backends = [{ name: 'sqlite', url: () => `sqlite://${join(dir, `s-${Math.random()}.sqlite`)}` }, ...(hasRedis ? [{ name: 'redis', url: () => redisUrl }] : [])];
+
+describe.each(backends)('store on $name', ({ url }) => {
+	it('round-trips typed records and flags corrupt ones', async () => {
+		const store = await Store.open(url(), logger);
+		try {
+			const schema = z.object({ v: z.literal(1), n: z.number() });
+			const key = `t:${Math.random()}`;
+			expect(await store.get(key, schema)).toBeUndefined();
+			await store.write((tx) => tx.set(key, { v: 1, n: 7 }));
+			expect(await store.get(key, schema)).toEqual({ v: 1, n: 7 });
+			await store.write((tx) => tx.set(key, { v: 1, n: 'seven' }));
+			expect(await store.get(key, schema)).toBe(CORRUPT);
+			await store.write((tx) => tx.delete(key));
+			expect(await store.get(key, schema)).toBeUndefined();
+			expect(await store.ping()).toBe(true);
+		} finally {
+			await store.close();
+		}
+	});
+
+	it('rolls back a failed write block on SQLite; the error reaches the caller on both', async () => {
+		const store = await Store.open(url(), logger);
+		try {
+			const schema = z.object({ n: z.number() });
+			const key = `rb:${Math.random()}`;
+			await expect(
+				store.write(async (tx) => {
+					await tx.set(key, { n: 1 });
+					throw new Error('boom');
+				}),
+			).rejects.toThrow('boom');
+			if (store.kind === 'sqlite') expect(await store.get(key, schema)).toBeUndefined();
+			// The queue keeps working after a failure.
+			await store.write((tx) => tx.set(key, { n: 2 }));
+			expect(await store.get(key, schema)).toEqual({ n: 2 });
+		} finally {
+			await store.close();
+		}
+	});
+
+	it('never overspends under concurrent reservations in one process', async () => {
+		const store = await Store.open(url(), logger);
+		try {
+			const ledger = new Ledger(store, { period: 'monthly', defaultLimit: 500_000, globalLimit: undefined, logger });
+			const userId = `u${Math.random()}`;
+			const results = await Promise.all(Array.from({ length: 100 }, (_, i) => ledger.reserve(`${userId}-${i}`, { guildId: '1', userId }, 50_000)));
+			expect(results.filter((r) => r.ok)).toHaveLength(10);
+		} finally {
+			await store.close();
+		}
+	});
+});
+
+it('fails with an actionable message when Redis is unreachable', async () => {
+	const port = await freePort();
+	await expect(Store.open(`redis://127.0.0.1:${port}`, logger)).rejects.toThrow(/STORE_URL: cannot reach Redis/);
+});
