@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, imagine, outcome, spawnBot, type World } from './harness.js';
+import { APP_ID, ROOT, createWorld, imagine, outcome, spawnBot, type World } from './harness.js';
 
 let world: World;
 
@@ -73,6 +73,33 @@ describe('start-up', () => {
 		} finally {
 			await bot.kill();
 		}
+	});
+});
+
+describe('npm run deploy-commands', () => {
+	const script = join(ROOT, 'dist/src/deploy-commands.js');
+
+	it('registers /imagine, /usage and /budget globally, through DISCORD_API_URL', async () => {
+		const run = spawnBot(world.env, world.dataDir, script);
+		expect((await run.exited).code).toBe(0);
+		expect(run.stdout).toMatch(/Deployed 3 commands \(\/imagine, \/usage, \/budget\) globally/);
+		const put = world.discord.requests.filter((r) => r.method === 'PUT' && r.path === `/v10/applications/${APP_ID}/commands`).at(-1);
+		expect(put?.status).toBe(200);
+		const names = (put?.json as Array<{ name: string; options?: Array<{ name: string }> }>).map((c) => c.name);
+		expect(names).toEqual(['imagine', 'usage', 'budget']);
+		const imagineDef = (put?.json as Array<{ name: string; options: Array<{ name: string; choices?: Array<{ value: string }> }> }>)[0];
+		expect(imagineDef?.options.map((o) => o.name)).toEqual(['prompt', 'aspect_ratio']);
+		expect(imagineDef?.options[1]?.choices?.map((c) => c.value)).toEqual(['1:1', '16:9', '9:16', '4:3', '3:4']);
+	});
+
+	it('registers in one guild when DISCORD_GUILD_ID is set, and fails clearly on a bad token', async () => {
+		const run = spawnBot({ ...world.env, DISCORD_GUILD_ID: world.guildId }, world.dataDir, script);
+		expect((await run.exited).code).toBe(0);
+		expect(world.discord.requests.some((r) => r.method === 'PUT' && r.path === `/v10/applications/${APP_ID}/guilds/${world.guildId}/commands` && r.status === 200)).toBe(true);
+		const bad = spawnBot({ ...world.env, DISCORD_TOKEN: 'MTEwMDAwMDAwMDAwMDAwMDAwMQ.bad.secretsecretsecretsecret' }, world.dataDir, script);
+		expect((await bad.exited).code).toBe(1);
+		expect(bad.stderr).toMatch(/^imagine-bot: deploy failed: /);
+		expect(bad.stderr).not.toContain('secretsecretsecretsecret');
 	});
 });
 
