@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
 	ApplicationCommandOptionType,
 	ApplicationCommandType,
@@ -12,6 +13,8 @@ import { UserError, refusalMessage } from '../src/messages.js';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const PROMPT_MAX = 1500;
+/** Acknowledge by this long after the interaction arrived, whatever the store is doing. */
+const ACK_SAFETY_MS = 1500;
 
 const data = {
 	name: 'imagine',
@@ -43,9 +46,10 @@ export default {
 
 		const release = s.jobs.claimSlot(interaction.user.id);
 		if (!release) throw new UserError(`You already have ${s.config.maxJobsPerUser} image${s.config.maxJobsPerUser === 1 ? '' : 's'} in progress. Wait for one to finish.`);
+		let deferred = false;
 		try {
 			const price = s.pricing.current();
-			const created = await s.jobs.create({
+			const creating = s.jobs.create({
 				id: interaction.id,
 				token: interaction.token,
 				applicationId: interaction.applicationId,
@@ -58,19 +62,36 @@ export default {
 				attachmentSizeLimit: interaction.attachmentSizeLimit || 10 * 1024 * 1024,
 				canPostInChannel: interaction.appPermissions.has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.AttachFiles]),
 			});
+			// Discord drops interactions not answered within 3 s: if the store is slow, acknowledge first.
+			const timer = new AbortController();
+			const slow = await Promise.race([
+				creating.then(() => false),
+				sleep(Math.max(0, ACK_SAFETY_MS - (Date.now() - s.receivedAt)), true, { signal: timer.signal }).catch(() => false),
+			]);
+			timer.abort();
+			if (slow) {
+				await interaction.deferReply();
+				deferred = true;
+				s.logger.warn({ waitedMs: Date.now() - s.receivedAt }, 'store slow: acknowledged before the reservation finished');
+			}
+			const created = await creating;
 			if (!created.ok || !created.job) {
 				release();
-				await interaction.reply({ content: refusalMessage(created.ok ? 'corrupt' : created.reason, created.standing, price), flags: MessageFlags.Ephemeral });
+				const content = refusalMessage(created.ok ? 'corrupt' : created.reason, created.standing, price);
+				if (deferred) await interaction.editReply({ content });
+				else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
 				s.metrics.firstReply.observe((Date.now() - s.receivedAt) / 1000);
 				s.logger.info({ reason: created.ok ? 'corrupt' : created.reason, remaining: created.standing.remaining, price }, 'imagine refused: budget');
 				return;
 			}
 			const job = created.job;
-			try {
-				await interaction.deferReply();
-			} catch (error) {
-				await s.jobs.abandon(job, 'could not acknowledge the interaction');
-				throw error;
+			if (!deferred) {
+				try {
+					await interaction.deferReply();
+				} catch (error) {
+					await s.jobs.abandon(job, 'could not acknowledge the interaction');
+					throw error;
+				}
 			}
 			s.metrics.firstReply.observe((Date.now() - s.receivedAt) / 1000);
 			s.logger.info({ jobId: job.id, price, aspectRatio, promptLength: prompt.length, ackMs: Date.now() - s.receivedAt }, 'imagine accepted');

@@ -3,7 +3,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
-import KeyvRedis from '@keyv/redis';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { z } from 'zod';
 import type { Logger } from './log.js';
@@ -69,6 +68,8 @@ export class Store {
 			return store;
 		}
 		if (/^rediss?:\/\//.test(url)) {
+			// Loaded only when used: it costs ~30 MiB of memory that SQLite users never need.
+			const { default: KeyvRedis } = await import('@keyv/redis');
 			const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwErrors: true });
 			const store = new Store(Store.keyv(adapter as unknown as KeyvStoreAdapter, logger), undefined, logger, 'redis');
 			try {

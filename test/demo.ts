@@ -198,7 +198,11 @@ async function demo(): Promise<void> {
 
 		const userId = newUserId();
 		const sent = imagine(world, { prompt: PROMPT, aspectRatio: ASPECT_RATIO, userId });
-		say(sent.sentAt, `Discord dispatches INTERACTION_CREATE ${sent.id}: /imagine prompt:"${PROMPT}" aspect_ratio:${ASPECT_RATIO} (user ${userId}, #general)`);
+		say(
+			sent.sentAt,
+			`Discord dispatches INTERACTION_CREATE: /imagine prompt:"${PROMPT}" aspect_ratio:${ASPECT_RATIO}`,
+			`interaction ${sent.id}, from user ${userId} in #general`,
+		);
 
 		const narrator = new Narrator(world, bot, sent.id, sent.sentAt);
 		const timer = setInterval(() => {
@@ -246,7 +250,7 @@ async function demo(): Promise<void> {
 	} catch (error) {
 		if (bot) {
 			console.error('\nLast bot log lines:');
-			for (const l of bot.logs.slice(-10)) console.error(`  ${l.msg}${l.err ? ` (${JSON.stringify(l.err).slice(0, 200)})` : ''}`);
+			for (const l of bot.logs.filter((x) => x.level >= 30).slice(-8)) console.error(`  ${l.msg}${l.err ? ` (${JSON.stringify(l.err).slice(0, 200)})` : ''}`);
 			if (bot.stderr.trim()) console.error(`bot stderr:\n${bot.stderr.slice(-1500)}`);
 		}
 		throw error;

@@ -127,6 +127,27 @@ describe('/imagine end to end', () => {
 	});
 });
 
+describe('slow store', () => {
+	it('acknowledges within 3 s even while the database is locked, then delivers', async () => {
+		const sqlite3 = (await import('sqlite3')).default;
+		const db = new sqlite3.Database(world.env.STORE_URL?.replace('sqlite://', '') ?? '');
+		const exec = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (e) => (e ? reject(e) : resolve())));
+		await exec('BEGIN EXCLUSIVE');
+		const userId = newUserId();
+		const sent = imagine(world, { prompt: 'while locked', userId });
+		const cb = await world.discord.waitFor((r) => r.interactionId === sent.id && r.path.endsWith('/callback'), 5000);
+		expect(cb.json).toMatchObject({ type: 5 });
+		expect(cb.status).toBe(204);
+		expect(cb.at - sent.sentAt).toBeLessThan(3000);
+		await new Promise((r) => setTimeout(r, 2500 - (Date.now() - sent.sentAt)));
+		await exec('COMMIT');
+		await new Promise<void>((resolve) => db.close(() => resolve()));
+		expect((await outcome(world, bot, sent.id)).kind).toBe('delivered');
+		expect(bot.logs.some((l) => l.interactionId === sent.id && l.msg === 'store slow: acknowledged before the reservation finished')).toBe(true);
+		expect((await usage(world, userId)).Spent).toBe('$0.05');
+	});
+});
+
 describe('live price', () => {
 	it('charges the price hiapi publishes when IMAGE_PRICE_USD is not set', async () => {
 		const live = await createWorld({ MAX_JOBS_PER_USER: '5' });
