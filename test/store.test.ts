@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './e2e/harness.js';
 import { z } from 'zod';
 import { Ledger } from '../src/ledger.js';
 import { CORRUPT, Store } from '../src/store.js';
@@ -15,15 +16,6 @@ const logger = pino({ level: 'silent' });
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedis && process.env.CI) throw new Error('redis-server is required in CI (.ci/run installs it with apt-get)');
 if (!hasRedis) process.stderr.write('store.test: redis-server not found; testing SQLite only (apt-get install redis-server to include Redis)\n');
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
-}
 
 let dir: string;
 let redis: ChildProcess | undefined;

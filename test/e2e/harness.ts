@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { APIApplicationCommandInteractionDataOption, APIMessage } from 'discord.js';
@@ -213,4 +214,14 @@ export function assertNoSecrets(world: World, bot: BotProcess): void {
 			if (JSON.stringify(r.json ?? '').includes(secret)) throw new Error(`secret leaked into a Discord payload (${r.method} ${r.path.slice(0, 40)})`);
 		}
 	}
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as { port: number };
+			s.close(() => resolve(port));
+		});
+	});
 }

@@ -1,10 +1,9 @@
 // Start-up as an operator meets it: clear config errors before any network I/O, a broken store,
 // a wrong token, ./.env, and the health and metrics endpoints.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ID, ROOT, createWorld, imagine, outcome, spawnBot, type World } from './harness.js';
+import { APP_ID, ROOT, createWorld, freePort, imagine, outcome, spawnBot, type World } from './harness.js';
 
 let world: World;
 
@@ -15,15 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await world?.close();
 });
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
-}
 
 describe('start-up', () => {
 	it('exits 78 with one line per config problem, before any network I/O', async () => {
