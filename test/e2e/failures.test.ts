@@ -7,7 +7,7 @@ let world: World;
 let bot: BotProcess;
 
 beforeAll(async () => {
-	world = await createWorld({ TASK_TIMEOUT_MS: '3000', IMAGE_PRICE_USD: '0.05' });
+	world = await createWorld({ TASK_TIMEOUT_MS: '5000', IMAGE_PRICE_USD: '0.05' });
 	bot = await world.start();
 }, 40_000);
 
@@ -80,6 +80,20 @@ describe('hiapi HTTP errors', () => {
 
 	it('500 on every submit → busy, try again', async () => {
 		await expectRefunded(await run('always-500', { submitError: { status: 500, body: hiapiErrorBody(500, 'boom') } }), /busy/);
+	});
+
+	it('a burst of 503s on submit, then success → delivered, one task', async () => {
+		const r = await run('burst-503', { submitError: { status: 503, body: hiapiErrorBody(503, 'overloaded'), times: 3 } });
+		expect(r.done.kind).toBe('delivered');
+		expect(world.hiapi.tasks().filter((t) => t.idempotencyKey === r.sent.id)).toHaveLength(1);
+	});
+
+	it('very slow poll responses still end in a delivered image', async () => {
+		expect((await run('slow-polls', { pollDelayMs: 700, durationMs: 500 })).done.kind).toBe('delivered');
+	});
+
+	it('fail after a long time → could not be generated, refunded', async () => {
+		await expectRefunded(await run('late-fail', { durationMs: 2000, final: 'fail', failError: { code: 'ERR', message: 'gave up' } }), /couldn't be generated/);
 	});
 
 	it('poll 500s then success → delivered', async () => {

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ID, ROOT, createWorld, freePort, imagine, outcome, spawnBot, type World } from './harness.js';
+import { APP_ID, ROOT, createWorld, freePort, imagine, newUserId, outcome, spawnBot, usage, type World } from './harness.js';
 
 let world: World;
 
@@ -60,6 +60,23 @@ describe('start-up', () => {
 			await bot.waitForLog((l) => l.msg === 'connected to Discord');
 			expect(bot.logs.find((l) => l.msg === 'price in use')).toMatchObject({ price: '$0.09', source: 'config' });
 			expect(bot.logs.some((l) => l.level === 20)).toBe(false); // LOG_LEVEL=info from the file
+		} finally {
+			await bot.kill();
+		}
+	});
+});
+
+describe('hiapi unreachable', () => {
+	it('connection refused → "busy, try again", refunded, and the bot keeps running', async () => {
+		const closed = await freePort();
+		const bot = await world.start({ HIAPI_BASE_URL: `http://127.0.0.1:${closed}`, TASK_TIMEOUT_MS: '2000', IMAGE_PRICE_USD: '0.05' });
+		try {
+			const userId = newUserId();
+			const done = await outcome(world, bot, imagine(world, { prompt: 'nobody home', userId }).id);
+			expect(done.kind).toBe('refunded');
+			expect(String((done.finalEdit?.json as { content?: string }).content)).toMatch(/busy.*not charged/);
+			expect(await usage(world, userId)).toMatchObject({ Spent: '$0.00' });
+			expect(bot.child.exitCode).toBeNull();
 		} finally {
 			await bot.kill();
 		}
