@@ -174,12 +174,14 @@ describe('reservations', () => {
 		expect((await l.reserve('g1', { guildId: G, userId: U }, P)).ok).toBe(true);
 	});
 
-	it('survives closing and reopening the SQLite file', async () => {
+	it('survives closing and reopening the SQLite file (spend, overrides, audit history)', async () => {
 		await ledger().reserve('p', { guildId: G, userId: U }, P);
 		await ledger().commit('p');
+		await ledger().setUserLimit(G, MOD, U, 2_000_000);
 		await store.close();
 		store = await Store.open(url, logger);
-		expect(await ledger().standing({ guildId: G, userId: U })).toMatchObject({ spent: P, images: 1 });
+		expect(await ledger().standing({ guildId: G, userId: U })).toMatchObject({ spent: P, images: 1, limit: 2_000_000, limitSource: 'override' });
+		expect(await ledger().history(G, U)).toMatchObject([{ action: 'set', moderatorId: MOD, new: '$2.00' }]);
 	});
 });
 
