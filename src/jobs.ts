@@ -186,6 +186,7 @@ export class JobRunner {
 		this.accepting = false;
 		const waiting = this.queue.splice(0);
 		this.o.metrics.queueLength.set(0);
+		await Promise.all(waiting.map((job) => this.progressors.get(job.id)?.close()));
 		const running = [...this.running.values()];
 		const all = Promise.allSettled(running.map((r) => r.done));
 		const timedOut = await Promise.race([all.then(() => false), sleep(graceMs, true, { ref: false })]);
@@ -259,9 +260,11 @@ export class JobRunner {
 			const succeededAt = this.now();
 			const output = result.output[0];
 			if (!output) throw new HiapiError('bad_response', 'task succeeded without output');
+			this.o.metrics.hiapiLatency.observe({ op: 'task' }, (succeededAt - (job.submittedAt ?? started)) / 1000);
 			let image: DownloadedImage | undefined;
 			try {
 				image = await this.o.hiapi.download(output.url, { maxBytes: job.attachmentSizeLimit, signal });
+				this.o.metrics.hiapiLatency.observe({ op: 'download' }, (this.now() - succeededAt) / 1000);
 			} catch (error) {
 				if (!(error instanceof HiapiError && error.kind === 'too_large')) throw error;
 				log.warn({ taskId, limit: job.attachmentSizeLimit }, 'image larger than the attachment limit; delivering a link');
