@@ -39,7 +39,7 @@ FROM node:24-bookworm-slim
 # tini as PID 1: forwards SIGTERM/SIGINT to node and reaps zombies.
 RUN apt-get update \
 	&& apt-get install -y --no-install-recommends tini \
-	&& rm -rf /var/lib/apt/lists/*
+	&& rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 
 ARG VERSION=0.1.0
 ARG SOURCE_URL=""
@@ -62,7 +62,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 
 # Owned by node so a fresh named volume mounted here is writable by the bot (Docker copies the ownership).
-RUN mkdir -p /data && chown node:node /data
+# /app/data points at it, so a relative STORE_URL=sqlite://data/imagine-bot.sqlite (the .env.example
+# default, resolved against WORKDIR /app) lands in the volume too instead of failing on root-owned /app.
+RUN mkdir -p /data && chown node:node /data && ln -s /data /app/data
 VOLUME /data
 
 USER node
