@@ -103,6 +103,9 @@ const schema = z.object({
 	LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
+/** Every environment variable the bot reads (documented in .env.example and the README). */
+export const ENV_VARS = Object.keys(schema.shape);
+
 /** The first segment of a bot token is the bot's user id (= application id) in base64. */
 export function applicationIdFromToken(token: string): string | undefined {
 	const first = token.split('.')[0];

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, applicationIdFromToken, loadConfig, readEnvironment } from '../src/config.js';
+import { ConfigError, ENV_VARS, applicationIdFromToken, loadConfig, readEnvironment } from '../src/config.js';
 
 const APP = '1100000000000000001';
 const TOKEN = `${Buffer.from(APP).toString('base64')}.GhX3kQ.abcdefghijklmnopqrstuvwxyz0123456789AB`;
@@ -80,5 +80,22 @@ describe('config', () => {
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
+	});
+});
+
+describe('documentation', () => {
+	const root = join(import.meta.dirname, '..');
+	it('lists every variable, with a comment, in .env.example and in the README table', () => {
+		const example = readFileSync(join(root, '.env.example'), 'utf8').split('\n');
+		const readme = readFileSync(join(root, 'README.md'), 'utf8');
+		expect(ENV_VARS.length).toBeGreaterThan(15);
+		for (const name of ENV_VARS) {
+			const at = example.findIndex((l) => new RegExp(`^#?${name}=`).test(l));
+			expect(at, `${name} missing from .env.example`).toBeGreaterThan(0);
+			expect(example[at - 1], `${name} has no comment above it`).toMatch(/^#/);
+			expect(readme, `${name} missing from the README's configuration table`).toContain(`| \`${name}\` |`);
+		}
+		const documented = example.map((l) => /^#?([A-Z][A-Z0-9_]+)=/.exec(l)?.[1]).filter(Boolean);
+		expect(documented.filter((n) => !ENV_VARS.includes(n as string))).toEqual([]);
 	});
 });
