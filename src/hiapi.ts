@@ -215,6 +215,13 @@ export interface HiapiClientOptions {
 	dispatcher?: Dispatcher;
 	now?: () => number;
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+	/** Told about every API request (latency) and every error that is retried (the caller sees the final one). */
+	observer?: HiapiObserver;
+}
+
+export interface HiapiObserver {
+	request(op: 'submit' | 'poll' | 'pricing', seconds: number): void;
+	retried(kind: HiapiErrorKind): void;
 }
 
 export type TaskPhase = 'queued' | 'running' | 'success' | 'failed';
@@ -320,6 +327,7 @@ export class HiapiClient {
 	private readonly now: () => number;
 	private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	private pauseUntil = 0;
+	private readonly observer: HiapiObserver | undefined;
 	private readonly warnedUnknownStatus = new Set<string>();
 	private closed = false;
 
@@ -331,6 +339,7 @@ export class HiapiClient {
 		this.apiKey = opts.apiKey;
 		this.model = opts.model;
 		this.log = opts.logger;
+		this.observer = opts.observer;
 		this.headersTimeoutMs = opts.headersTimeoutMs ?? 30_000;
 		this.bodyTimeoutMs = opts.bodyTimeoutMs ?? 60_000;
 		const connectTimeout = opts.connectTimeoutMs ?? 10_000;
@@ -404,6 +413,7 @@ export class HiapiClient {
 						throw err;
 					}
 					this.log.warn({ kind: err.kind, status: err.status, code: err.code, attempt, delayMs: waitMs }, 'hiapi submit retry');
+					this.observer?.retried(err.kind);
 					try {
 						await this.sleep(waitMs, scope.signal);
 					} catch (sleepErr) {
@@ -530,6 +540,7 @@ export class HiapiClient {
 					failures++;
 					waitMs = Math.max(opts.intervalMs, err.retryAfterMs ?? backoffMs(failures), this.pauseUntil - this.now());
 					this.log.warn({ taskId, kind: err.kind, status: err.status, code: err.code, attempt: failures, delayMs: waitMs }, 'hiapi poll retry');
+					this.observer?.retried(err.kind);
 				}
 				const remaining = opts.deadline - this.now();
 				if (remaining <= 0) throw timeout();
@@ -732,6 +743,22 @@ export class HiapiClient {
 		signal: AbortSignal | undefined,
 		init: { body?: string; headers: Record<string, string> },
 		sharedPause = true,
+	): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+		const started = this.now();
+		const op = method === 'POST' ? 'submit' : url.startsWith(`${this.baseUrl}/v1/tasks/`) ? 'poll' : 'pricing';
+		try {
+			return await this.sendOnce(method, url, signal, init, sharedPause);
+		} finally {
+			this.observer?.request(op, (this.now() - started) / 1000);
+		}
+	}
+
+	private async sendOnce(
+		method: 'GET' | 'POST',
+		url: string,
+		signal: AbortSignal | undefined,
+		init: { body?: string; headers: Record<string, string> },
+		sharedPause: boolean,
 	): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
 		const res = await request(url, {
 			method,

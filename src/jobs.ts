@@ -244,7 +244,6 @@ export class JobRunner {
 					{ prompt: job.prompt, aspectRatio: job.aspectRatio },
 					{ idempotencyKey: job.id, deadline: this.now() + this.o.taskTimeoutMs, signal },
 				);
-				this.o.metrics.hiapiLatency.observe({ op: 'submit' }, (this.now() - t0) / 1000);
 				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() });
 				log.info({ taskId, ms: this.now() - t0 }, 'task submitted');
 			}

@@ -33,7 +33,13 @@ async function main(): Promise<void> {
 	}
 
 	const metrics = createMetrics();
-	const hiapi = new HiapiClient({ baseUrl: config.hiapiBaseUrl, apiKey: config.hiapiApiKey, model: config.hiapiModel, logger: logger.child({ component: 'hiapi' }) });
+	const hiapi = new HiapiClient({
+		baseUrl: config.hiapiBaseUrl,
+		apiKey: config.hiapiApiKey,
+		model: config.hiapiModel,
+		logger: logger.child({ component: 'hiapi' }),
+		observer: { request: (op, seconds) => metrics.hiapiLatency.observe({ op }, seconds), retried: (kind) => metrics.hiapiErrors.inc({ kind }) },
+	});
 	const ledger = new Ledger(store, { period: config.budgetPeriod, defaultLimit: config.defaultUserBudgetMicros, globalLimit: config.globalBudgetMicros, logger });
 	const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
 	const client = createClient(config);

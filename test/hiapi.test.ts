@@ -638,3 +638,20 @@ describe('shared backoff', () => {
 		expect(ft.t.sleeps).toEqual([1000]);
 	});
 });
+
+describe('observer (metrics hook)', () => {
+	it('sees every API request by op, and each retried error by kind', async () => {
+		const requests: string[] = [];
+		const retried: string[] = [];
+		const ft = fastSleep();
+		const client = makeClient({ sleep: ft.sleep, observer: { request: (op, s) => requests.push(`${op}:${s >= 0}`), retried: (k) => retried.push(k) } });
+		emu.script('observed', { submitError: { status: 429, retryAfter: '1', times: 1 }, pollError: { status: 500, times: 1 }, durationMs: 50 });
+		const { taskId } = await client.submit({ prompt: 'observed', aspectRatio: '1:1' }, { idempotencyKey: key(), deadline: soon() });
+		await client.waitForTask(taskId, { intervalMs: 20, deadline: soon() });
+		await client.fetchPricing(emu.pricingUrl);
+		expect(requests.filter((r) => r === 'submit:true')).toHaveLength(2);
+		expect(requests.filter((r) => r === 'poll:true').length).toBeGreaterThanOrEqual(2);
+		expect(requests).toContain('pricing:true');
+		expect(retried).toEqual(['rate_limited', 'unavailable']);
+	});
+});

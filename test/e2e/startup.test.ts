@@ -126,6 +126,8 @@ describe('health and metrics', () => {
 			expect(metrics).toMatch(/imagine_bot_first_reply_seconds_count 1/);
 			expect(metrics).toMatch(/imagine_bot_delivery_seconds_count 1/);
 			expect(metrics).toMatch(/imagine_bot_hiapi_request_seconds_count\{op="submit"\} 1/);
+			expect(Number(/imagine_bot_hiapi_request_seconds_count\{op="poll"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+			expect(metrics).toMatch(/imagine_bot_hiapi_request_seconds_count\{op="task"\} 1/);
 			expect(metrics).toMatch(/imagine_bot_queue_length 0/);
 			expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
 			// Gateway gone → unhealthy until it has resumed.
