@@ -369,11 +369,6 @@ export class JobRunner {
 		const ids = open === undefined || open === CORRUPT ? [] : open.ids;
 		await tx.set(OPEN_KEY, { v: 1, ids: change(ids) });
 	}
-
-	async job(id: string): Promise<Job | undefined> {
-		const job = await this.o.store.get(jobKey(id), jobSchema);
-		return job === CORRUPT ? undefined : job;
-	}
 }
 
 /** Progress edits on the deferred reply: at most one every 5 s, never after the final answer. */

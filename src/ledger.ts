@@ -92,6 +92,13 @@ const keys = {
 	audit: (guildId: string, subject: string) => `ledger:audit:${guildId}:${subject}`,
 };
 
+/** The standing after `amount` more is reserved: derived, so a reservation needs no second read. */
+function withReserved(s: Standing, amount: number): Standing {
+	const pool = (p: Pool | undefined): Pool | undefined =>
+		p && { ...p, reserved: p.reserved + amount, remaining: p.remaining === undefined ? undefined : Math.max(0, p.remaining - amount) };
+	return { ...s, reserved: s.reserved + amount, remaining: Math.max(0, s.remaining - amount), guild: pool(s.guild), global: pool(s.global) };
+}
+
 export interface LedgerOptions {
 	period: BudgetPeriod;
 	defaultLimit: number;
@@ -158,8 +165,7 @@ export class Ledger {
 			c.reserved += amount;
 		});
 		await tx.set(keys.reservation(id), reservation);
-		const after = await this.standingIn(tx, who, period);
-		return { ok: true, reservation, standing: after };
+		return { ok: true, reservation, standing: withReserved(standing, amount) };
 	}
 
 	commit(id: string): Promise<'committed' | 'already-ended' | 'missing'> {
@@ -343,11 +349,6 @@ export class Ledger {
 		const stored = await this.store.get(keys.audit(guildId, subject ?? 'guild'), auditSchema);
 		if (stored === undefined || stored === CORRUPT) return [];
 		return stored.entries.slice(-limit).reverse();
-	}
-
-	async guildSettings(guildId: string): Promise<{ defaultLimit: number | undefined; cap: number | undefined }> {
-		const settings = await this.store.write((tx) => this.guildSettingsIn(tx, guildId));
-		return { defaultLimit: settings.defaultLimit, cap: settings.cap };
 	}
 
 	/** The guild's top spenders in the current period. */

@@ -16,11 +16,6 @@ export function parseUsd(input: string, maxDecimals = 6): number | undefined {
 	return Number.isSafeInteger(micros) ? micros : undefined;
 }
 
-/** Converts a number of dollars from an external source (a JSON price) to micro-dollars, rounding half away from zero. */
-export function usdNumberToMicros(usd: number): number {
-	return Math.round(usd * MICROS_PER_USD);
-}
-
 /** "$0.05", "$1.00", "$0.045", "$12.50": two decimals, more only where needed. */
 export function formatUsd(micros: number): string {
 	const sign = micros < 0 ? '-' : '';

@@ -165,6 +165,24 @@ export interface DiscordEmulator {
 	close(): Promise<void>;
 }
 
+/** A guild text channel as Discord describes it (GUILD_CREATE and GET /channels/:id). */
+function textChannel(guildId: string, id: string, position: number) {
+	return {
+		id,
+		type: ChannelType.GuildText as const,
+		guild_id: guildId,
+		name: position === 0 ? 'general' : `channel-${position}`,
+		position,
+		permission_overwrites: [],
+		parent_id: null,
+		topic: null,
+		nsfw: false,
+		last_message_id: null,
+		rate_limit_per_user: 0,
+		flags: 0 as ChannelFlags,
+	};
+}
+
 export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promise<DiscordEmulator> {
 	const emulator = new Emulator(opts);
 	await emulator.listen();
@@ -1562,20 +1580,7 @@ class Emulator implements DiscordEmulator {
 				role(guild.id, '@everyone', DEFAULT_MEMBER_PERMISSIONS, 0, false),
 				role(this.botRoleId(guild), BOT_USERNAME, DEFAULT_APP_PERMISSIONS, 1, true),
 			],
-			channels: guild.channelIds.map((id, position) => ({
-				id,
-				type: ChannelType.GuildText,
-				guild_id: guild.id,
-				name: position === 0 ? 'general' : `channel-${position}`,
-				position,
-				permission_overwrites: [],
-				parent_id: null,
-				topic: null,
-				nsfw: false,
-				last_message_id: null,
-				rate_limit_per_user: 0,
-				flags: 0 as ChannelFlags,
-			})),
+			channels: guild.channelIds.map((id, position) => textChannel(guild.id, id, position)),
 			threads: [],
 			// Discord always includes the bot's own member, so guild.members.me works.
 			members: [this.botMember(guild)],
@@ -1605,20 +1610,7 @@ class Emulator implements DiscordEmulator {
 		for (const guild of this.guilds) {
 			const position = guild.channelIds.indexOf(channelId);
 			if (position < 0) continue;
-			return {
-				id: channelId,
-				type: ChannelType.GuildText,
-				guild_id: guild.id,
-				name: position === 0 ? 'general' : `channel-${position}`,
-				position,
-				permission_overwrites: [],
-				parent_id: null,
-				topic: null,
-				nsfw: false,
-				last_message_id: null,
-				rate_limit_per_user: 0,
-				flags: 0,
-			};
+			return { ...textChannel(guild.id, channelId, position) };
 		}
 		for (const dm of this.dmChannels.values()) {
 			if (dm.id === channelId) {
