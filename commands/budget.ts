@@ -9,7 +9,7 @@ import {
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 	type User,
 } from 'discord.js';
-import type { Command } from '../src/bot.js';
+import type { Command } from '../src/command.js';
 import type { AuditEntry } from '../src/ledger.js';
 import { COLOR, UserError, discordTime, resetText } from '../src/messages.js';
 import { formatUsd, parseUsd } from '../src/money.js';

@@ -8,7 +8,7 @@ import {
 	PermissionFlagsBits,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Command } from '../src/bot.js';
+import type { Command } from '../src/command.js';
 import { UserError, refusalMessage } from '../src/messages.js';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;

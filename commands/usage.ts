@@ -5,7 +5,7 @@ import {
 	MessageFlags,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Command } from '../src/bot.js';
+import type { Command } from '../src/command.js';
 import { COLOR, resetText } from '../src/messages.js';
 import { formatUsd } from '../src/money.js';
 

@@ -7,33 +7,12 @@ import {
 	Routes,
 	type ChatInputCommandInteraction,
 	type Interaction,
-	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { commands } from '../commands/index.js';
+import type { Services } from './command.js';
 import type { Config } from './config.js';
-import type { Delivery, JobRunner, Reply } from './jobs.js';
-import type { Ledger } from './ledger.js';
-import type { Logger } from './log.js';
+import type { Delivery, Reply } from './jobs.js';
 import { UserError } from './messages.js';
-import type { Metrics } from './metrics.js';
-import type { Pricing } from './pricing.js';
-
-/** What a command handler may use. Handlers stay thin: the work happens in these services. */
-export interface Services {
-	config: Config;
-	logger: Logger;
-	ledger: Ledger;
-	jobs: JobRunner;
-	pricing: Pricing;
-	metrics: Metrics;
-	/** When the interaction arrived (for time-to-first-reply). */
-	receivedAt: number;
-}
-
-export interface Command<Data extends RESTPostAPIChatInputApplicationCommandsJSONBody = RESTPostAPIChatInputApplicationCommandsJSONBody> {
-	data: Data;
-	execute(interaction: ChatInputCommandInteraction, services: Services): Promise<void>;
-}
 
 export function createClient(config: Config): Client {
 	return new Client({
@@ -47,7 +26,8 @@ export function createClient(config: Config): Client {
 /** Routes slash commands to their handlers; every interaction ends answered, whatever is thrown. */
 export function attachRouter(client: Client, services: Omit<Services, 'receivedAt'>): void {
 	const byName = new Map<string, (typeof commands)[number]>(commands.map((c) => [c.data.name, c]));
-	client.on(Events.InteractionCreate, async (interaction: Interaction) => {
+	client.on(Events.InteractionCreate, (interaction: Interaction) => void route(interaction));
+	async function route(interaction: Interaction): Promise<void> {
 		if (!interaction.isChatInputCommand()) return;
 		const receivedAt = Date.now();
 		const log = services.logger.child({ interactionId: interaction.id, userId: interaction.user.id, guildId: interaction.guildId, command: interaction.commandName });
@@ -62,7 +42,7 @@ export function attachRouter(client: Client, services: Omit<Services, 'receivedA
 			const content = user ? error.message : `Something went wrong on the bot's side. If it keeps happening, tell a moderator (ref \`${interaction.id}\`).`;
 			await answer(interaction, content).catch((e: unknown) => log.error({ err: e }, 'could not tell the user about the error'));
 		}
-	});
+	}
 }
 
 async function answer(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
