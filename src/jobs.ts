@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { APIEmbed } from 'discord.js';
-import { HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from './hiapi.js';
+import { HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from './hiapi/index.js';
 import type { Ledger, ReserveResult, Who } from './ledger.js';
 import type { Logger } from './log.js';
 import { failureMessage, imageEmbed, progressText, discordTime, truncate } from './messages.js';
@@ -186,7 +186,7 @@ export class JobRunner {
 		this.accepting = false;
 		const waiting = this.queue.splice(0);
 		this.o.metrics.queueLength.set(0);
-		await Promise.all(waiting.map((job) => this.progressors.get(job.id)?.close()));
+		await Promise.all(waiting.map((job) => this.progressors.get(job.id)?.close() ?? Promise.resolve()));
 		const running = [...this.running.values()];
 		const all = Promise.allSettled(running.map((r) => r.done));
 		const timedOut = await Promise.race([all.then(() => false), sleep(graceMs, true, { ref: false })]);

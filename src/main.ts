@@ -3,7 +3,7 @@ import { Events, Status } from 'discord.js';
 import { attachRouter, createClient, createDelivery } from './bot.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { startHealthServer } from './health.js';
-import { HiapiClient } from './hiapi.js';
+import { HiapiClient } from './hiapi/index.js';
 import { JobRunner } from './jobs.js';
 import { Ledger } from './ledger.js';
 import { createLogger } from './log.js';

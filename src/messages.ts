@@ -1,6 +1,6 @@
 // Everything a member or moderator reads: short, specific, friendly, never a stack trace or upstream text.
 import type { APIEmbed } from 'discord.js';
-import type { HiapiErrorKind } from './hiapi.js';
+import type { HiapiErrorKind } from './hiapi/index.js';
 import type { RefusalReason, Standing } from './ledger.js';
 import { formatUsd } from './money.js';
 

@@ -1,7 +1,7 @@
 // The price the bot charges per image: IMAGE_PRICE_USD when set, else hiapi's published price
 // (refreshed hourly), else the last price we knew (persisted), else $0.05.
 import { z } from 'zod';
-import type { HiapiClient } from './hiapi.js';
+import type { HiapiClient } from './hiapi/index.js';
 import type { Logger } from './log.js';
 import { formatUsd } from './money.js';
 import type { Metrics } from './metrics.js';

@@ -71,7 +71,7 @@ export class Store {
 			// Loaded only when used: it costs ~30 MiB of memory that SQLite users never need.
 			const { default: KeyvRedis } = await import('@keyv/redis');
 			const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwErrors: true });
-			const store = new Store(Store.keyv(adapter as unknown as KeyvStoreAdapter, logger), undefined, logger, 'redis');
+			const store = new Store(Store.keyv(adapter, logger), undefined, logger, 'redis');
 			try {
 				await store.keyv.get('health');
 			} catch (error) {

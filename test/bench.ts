@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorld, imagine, newUserId, usage, type BotProcess, type LogLine, type World } from './e2e/harness.js';
-import type { RecordedRequest, SentInteraction } from './emulators/discord.js';
+import type { RecordedRequest, SentInteraction } from './emulators/discord/index.js';
 import { makePng } from './emulators/png.js';
 
 const envInt = (name: string, fallback: number) => {
@@ -258,7 +258,7 @@ async function bench(world: World): Promise<void> {
 	const standings: Array<Record<string, string>> = [];
 	if (botAlive) {
 		for (let i = 0; i < users.length; i += 10) {
-			standings.push(...(await Promise.all(users.slice(i, i + 10).map((u) => usage(world, u).catch(() => ({}) as Record<string, string>)))));
+			standings.push(...(await Promise.all(users.slice(i, i + 10).map((u) => usage(world, u).catch((): Record<string, string> => ({}))))));
 		}
 	}
 	const price = usdMicros(standings[0]?.['Price per image']);

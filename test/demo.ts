@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { GatewayIntentBits } from 'discord.js';
 import { createWorld, imagine, newUserId, usage, type BotProcess, type LogLine, type World } from './e2e/harness.js';
-import type { RecordedRequest } from './emulators/discord.js';
+import type { RecordedRequest } from './emulators/discord/index.js';
 
 const PROMPT = 'a lighthouse on a cliff at dawn, oil painting';
 const ASPECT_RATIO = '16:9';
@@ -148,7 +148,7 @@ class Narrator {
 					logTime(l),
 					l.msg === 'image delivered'
 						? `job done: image delivered ${logTime(l) - this.sentAt} ms after dispatch (${this.polls} polls in all)`
-						: `job ended WITHOUT an image: "${l.msg}" (${String(l.kind ?? '')})`,
+						: `job ended WITHOUT an image: "${l.msg}" (${JSON.stringify(l.kind ?? '')})`,
 				);
 			}
 		}
@@ -193,7 +193,7 @@ async function demo(): Promise<void> {
 		check((intents & GatewayIntentBits.Guilds) !== 0, `the bot identified without the Guilds intent (intents ${intents})`);
 		say(
 			connected ? logTime(connected) : Date.now(),
-			`bot connected (pid ${bot.child.pid}): gateway IDENTIFY with intents ${intents} = ${intentNames(intents)}; ready as ${String(connected?.user ?? '?')} in ${String(connected?.guilds ?? '?')} guild(s)`,
+			`bot connected (pid ${bot.child.pid}): gateway IDENTIFY with intents ${intents} = ${intentNames(intents)}; ready as ${JSON.stringify(connected?.user ?? '?')} in ${JSON.stringify(connected?.guilds ?? '?')} guild(s)`,
 		);
 
 		const userId = newUserId();

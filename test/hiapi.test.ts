@@ -3,7 +3,7 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { request } from 'undici';
-import { classifyHttpError, HiapiClient, HiapiError, parseRetryAfter, type HiapiClientOptions, type TaskSnapshot } from '../src/hiapi.js';
+import { classifyHttpError, HiapiClient, HiapiError, parseRetryAfter, type HiapiClientOptions, type TaskSnapshot } from '../src/hiapi/index.js';
 import { startHiapiEmulator, type HiapiEmulator } from './emulators/hiapi.js';
 import { makePng, PNG_MAGIC } from './emulators/png.js';
 
@@ -35,9 +35,10 @@ function fakeTime() {
 	return {
 		t,
 		now: () => t.clock,
-		sleep: async (ms: number) => {
+		sleep: (ms: number) => {
 			t.sleeps.push(ms);
 			t.clock += ms;
+			return Promise.resolve();
 		},
 	};
 }
@@ -53,7 +54,7 @@ function fastSleep() {
 				const timer = setTimeout(resolve, Math.min(ms, 10));
 				signal?.addEventListener('abort', () => {
 					clearTimeout(timer);
-					reject(signal.reason);
+					reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
 				});
 			});
 		},

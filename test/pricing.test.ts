@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HiapiClient } from '../src/hiapi.js';
+import { HiapiClient } from '../src/hiapi/index.js';
 import { createLogger } from '../src/log.js';
 import { createMetrics } from '../src/metrics.js';
 import { FALLBACK_PRICE_MICROS, Pricing } from '../src/pricing.js';

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { APIApplicationCommandInteractionDataOption, APIMessage } from 'discord.js';
-import { startDiscordEmulator, type DiscordEmulator, type InteractionOptions, type RecordedRequest } from '../emulators/discord.js';
+import { startDiscordEmulator, type DiscordEmulator, type InteractionOptions, type RecordedRequest } from '../emulators/discord/index.js';
 import { startHiapiEmulator, type HiapiEmulator } from '../emulators/hiapi.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -162,7 +162,7 @@ export function spawnBot(env: Record<string, string>, cwd: string, script = MAIN
 }
 
 export function stringOption(name: string, value: string): APIApplicationCommandInteractionDataOption {
-	return { name, type: 3, value } as APIApplicationCommandInteractionDataOption;
+	return { name, type: 3, value };
 }
 
 export function imagine(world: World, o: { prompt: string; aspectRatio?: string; userId?: string } & Partial<InteractionOptions>) {

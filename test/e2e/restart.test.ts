@@ -3,7 +3,7 @@
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SentInteraction } from '../emulators/discord.js';
+import type { SentInteraction } from '../emulators/discord/index.js';
 import { createWorld, imagine, newUserId, outcome, replyContent, usage, type BotProcess, type World } from './harness.js';
 
 let world: World;
@@ -130,7 +130,7 @@ describe('restart safety', () => {
 			sent = imagine(world, { prompt: 'kill-corrupt', userId });
 			await bot.waitForLog((l) => l.jobId === sent.id && l.msg === 'task submitted');
 		});
-		const raw = new Keyv({ store: new KeyvSqlite(world.env.STORE_URL as string), namespace: 'imagine-bot' });
+		const raw = new Keyv({ store: new KeyvSqlite(world.env.STORE_URL), namespace: 'imagine-bot' });
 		await raw.set(`jobs:${sent.id}`, { v: 1, id: sent.id, state: 'gibberish' });
 		await raw.disconnect();
 		await withBot(async (bot) => {

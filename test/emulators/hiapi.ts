@@ -171,7 +171,7 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 		return { status: final, done: true };
 	};
 
-	const handleSubmit = async (req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedHiapiRequest) => {
+	const handleSubmit = (req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedHiapiRequest): void => {
 		if (!authorised(req)) return send(res, 401, hiapiErrorBody(401));
 		const ctype = req.headers['content-type'] ?? '';
 		if (!/^application\/json\b/i.test(ctype)) return send(res, 400, hiapiErrorBody(400, 'Content-Type must be application/json'));
