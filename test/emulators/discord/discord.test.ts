@@ -16,7 +16,7 @@ import {
 } from 'discord.js';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DiscordEmulator, type RecordedRequest, startDiscordEmulator } from './discord.js';
+import { type DiscordEmulator, type RecordedRequest, startDiscordEmulator } from './index.js';
 
 const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDQy.emulator.test-token';
 const APP_ID = '100000000000000042';

@@ -1,0 +1,38 @@
+/**
+ * Test-only Discord emulator: one HTTP server on 127.0.0.1 that answers the REST routes discord.js 14
+ * (@discordjs/rest 2.6) calls and, on the same port, a WebSocket gateway speaking what @discordjs/ws 1.2
+ * expects. Everything it receives is recorded so end-to-end tests can assert on the exact wire traffic.
+ *
+ * Fidelity goals: the error codes and status codes Discord uses for the mistakes a bot can make (late or
+ * double acknowledgements, expired tokens, empty or oversized messages, attachment ids that match no
+ * upload), resume semantics (missed events are replayed) and the 429 headers discord.js honours.
+ *
+ * Layout (each module imports only the ones listed before it):
+ * - types.ts: the public interfaces; util.ts: constants, snowflakes, users; replies.ts: replies and error bodies
+ * - multipart.ts: request bodies; messages.ts: message validation and building
+ * - state.ts: shared state; payloads.ts: guild/member/channel payloads derived from it
+ * - interactions.ts: INTERACTION_CREATE payloads; gateway.ts: the WebSocket gateway
+ * - router.ts: route matching; commands.ts, routes-interactions.ts, routes.ts: the REST routes
+ * - recording.ts: the request log, its queries and scripted faults; http.ts: the HTTP front
+ * - emulator.ts: the DiscordEmulator handle wiring them together; index.ts: the entry point
+ */
+import { Emulator } from './emulator.js';
+import type { DiscordEmulator, DiscordEmulatorOptions } from './types.js';
+
+export type {
+	DiscordEmulator,
+	DiscordEmulatorOptions,
+	EmulatedGuild,
+	EmulatedUser,
+	FaultMatch,
+	InteractionOptions,
+	RecordedFile,
+	RecordedRequest,
+	SentInteraction,
+} from './types.js';
+
+export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promise<DiscordEmulator> {
+	const emulator = new Emulator(opts);
+	await emulator.listen();
+	return emulator;
+}

@@ -1,0 +1,119 @@
+/** Public API of the Discord emulator: its options, what it records, and the handle tests drive it with. */
+import type { APIApplicationCommandInteractionDataOption, APIMessage } from 'discord-api-types/v10';
+
+export interface DiscordEmulatorOptions {
+	/** The valid bot token; anything else gets REST 401 / gateway close 4004. */
+	token: string;
+	/** Also the bot user's id. */
+	applicationId: string;
+	/** Default: one guild with one text channel (ids generated). */
+	guilds?: Array<{ id: string; name?: string; channelIds?: string[] }>;
+}
+
+export interface RecordedFile {
+	field: string;
+	filename: string;
+	contentType: string;
+	data: Buffer;
+}
+
+export interface RecordedRequest {
+	/** Date.now() when the request was received. */
+	at: number;
+	method: string;
+	/** Decoded pathname without the `/api` prefix, e.g. '/v10/webhooks/<app>/<token>/messages/@original'. */
+	path: string;
+	/** Pathname as received (e.g. with '%40original'). */
+	rawPath: string;
+	query: Record<string, string>;
+	/** Lower-case names; repeated headers joined with ', '. */
+	headers: Record<string, string>;
+	/** Parsed JSON body, or `payload_json` of a multipart body. */
+	json?: unknown;
+	/** Multipart parts that carried a filename (`files[n]`). */
+	files: RecordedFile[];
+	/** Status the emulator answered. */
+	status: number;
+	/** Set for interaction callbacks and webhook calls whose id/token belongs to a known interaction. */
+	interactionId?: string;
+}
+
+export interface EmulatedUser {
+	id: string;
+	username?: string;
+	bot?: boolean;
+}
+
+export interface InteractionOptions {
+	commandName: string;
+	/** As Discord sends them (subcommands nested). */
+	options?: APIApplicationCommandInteractionDataOption[];
+	/** null = DM with the bot (top-level `user`, no `member`, context 1). Default: the first guild. */
+	guildId?: string | null;
+	/** Default: the guild's first channel, or the user's DM channel. */
+	channelId?: string;
+	user?: EmulatedUser;
+	/** member.permissions bitfield string. Default: basic view/send bits, not ManageGuild. */
+	permissions?: string;
+	/** Extra data.resolved users (USER options without an entry here get a generated user). */
+	resolvedUsers?: EmulatedUser[];
+	/** Default 10 MiB. */
+	attachmentSizeLimit?: number;
+	/** Default includes ViewChannel, SendMessages, EmbedLinks, AttachFiles. */
+	appPermissions?: string;
+}
+
+export interface SentInteraction {
+	id: string;
+	token: string;
+	sentAt: number;
+}
+
+export interface FaultMatch {
+	method?: string;
+	/** Matched against both the decoded path and the raw path. */
+	pathIncludes: string;
+}
+
+export interface EmulatedGuild {
+	id: string;
+	name: string;
+	channelIds: string[];
+}
+
+export interface DiscordEmulator {
+	/** 'http://127.0.0.1:PORT/api'; discord.js appends /v10. */
+	apiUrl: string;
+	/** 'ws://127.0.0.1:PORT', as returned by GET /gateway/bot. */
+	gatewayUrl: string;
+	/** The guilds the bot is in (defaults resolved, so tests can learn generated ids). */
+	guilds: readonly EmulatedGuild[];
+	requests: RecordedRequest[];
+	/** IDENTIFY `d` payloads received, including rejected ones. */
+	identifies: unknown[];
+	/** RESUME `d` payloads received, including rejected ones. */
+	resumes: unknown[];
+	/** Resolves when a gateway connection is (again) live: READY + GUILD_CREATEs sent, or RESUMED sent. */
+	waitForReady(timeoutMs?: number): Promise<void>;
+	/** Dispatches INTERACTION_CREATE (chat input command) to every session; disconnected ones get it on RESUME. */
+	sendInteraction(opts: InteractionOptions): SentInteraction;
+	/** POST .../callback requests for the interaction, in order (all statuses). */
+	callbacks(interactionId: string): RecordedRequest[];
+	/** PATCH .../messages/@original requests for the interaction, in order (all statuses, incl. scripted faults). */
+	edits(interactionId: string): RecordedRequest[];
+	/** POST /webhooks/:app/:token requests for the interaction, in order. */
+	followUps(interactionId: string): RecordedRequest[];
+	/** Latest state of the interaction's @original message (undefined before a response or after deletion). */
+	originalMessage(interactionId: string): APIMessage | undefined;
+	/** Resolves with the first existing or future request matching `pred`. */
+	waitFor(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+	/** Later webhook calls with this token get 401 {code: 50027}. */
+	expireToken(token: string): void;
+	/** The next `times` requests matching get `status` (and `body`) instead of being handled. */
+	failNext(match: FaultMatch, status: number, body?: unknown, times?: number): void;
+	/** Closes every gateway socket with `code` (default 4000: the client resumes). */
+	closeGateway(code?: number): void;
+	/** POST /v10/channels/:id/messages requests, in order. */
+	channelMessages(channelId: string): RecordedRequest[];
+	close(): Promise<void>;
+}
