@@ -75,11 +75,11 @@ function nextCommand(client: Client, name: string, timeoutMs = 3_000): Promise<C
 /** A bare gateway client, for protocol paths discord.js hides (4004, invalid session). */
 async function rawGateway(emu: DiscordEmulator) {
 	const ws = new WebSocket(`${emu.gatewayUrl}?v=10&encoding=json`);
-	cleanups.push(async () => ws.terminate());
+	cleanups.push(() => Promise.resolve(ws.terminate()));
 	const inbox: Array<{ op: number; t: string | null; s: number | null; d: unknown }> = [];
 	let wake: (() => void) | null = null;
 	ws.on('message', (data) => {
-		inbox.push(JSON.parse(data.toString()));
+		inbox.push(JSON.parse(data.toString()) as (typeof inbox)[number]);
 		wake?.();
 	});
 	const closed = new Promise<{ code: number; reason: string }>((resolve) =>
