@@ -29,13 +29,28 @@ const data = {
 	integration_types: [ApplicationIntegrationType.GuildInstall],
 	options: [
 		{ name: 'show', description: "A member's spend, limit and remaining budget", type: ApplicationCommandOptionType.Subcommand, options: [user] },
-		{ name: 'set', description: "Override a member's limit per period", type: ApplicationCommandOptionType.Subcommand, options: [user, amount('Dollars per period, e.g. 5 or 2.50')] },
+		{
+			name: 'set',
+			description: "Override a member's limit per period",
+			type: ApplicationCommandOptionType.Subcommand,
+			options: [user, amount('Dollars per period, e.g. 5 or 2.50')],
+		},
 		{ name: 'clear', description: "Remove a member's override", type: ApplicationCommandOptionType.Subcommand, options: [user] },
 		{ name: 'reset', description: "Zero a member's spend for this period", type: ApplicationCommandOptionType.Subcommand, options: [user] },
-		{ name: 'default', description: 'Default limit per member in this server', type: ApplicationCommandOptionType.Subcommand, options: [amount("Dollars per period, or 'off' for the bot's default")] },
-		{ name: 'cap', description: 'Total the whole server may spend per period', type: ApplicationCommandOptionType.Subcommand, options: [amount("Dollars per period, or 'off' for no cap")] },
+		{
+			name: 'default',
+			description: 'Default limit per member in this server',
+			type: ApplicationCommandOptionType.Subcommand,
+			options: [amount("Dollars per period, or 'off' for the bot's default")],
+		},
+		{
+			name: 'cap',
+			description: 'Total the whole server may spend per period',
+			type: ApplicationCommandOptionType.Subcommand,
+			options: [amount("Dollars per period, or 'off' for no cap")],
+		},
 		{ name: 'top', description: 'Top spenders this period', type: ApplicationCommandOptionType.Subcommand },
-		{ name: 'history', description: "Recent budget changes for a member", type: ApplicationCommandOptionType.Subcommand, options: [user] },
+		{ name: 'history', description: 'Recent budget changes for a member', type: ApplicationCommandOptionType.Subcommand, options: [user] },
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -46,7 +61,9 @@ function parseAmount(raw: string, allowOff: boolean): number | null {
 	if (allowOff && OFF.test(raw.trim())) return null;
 	const micros = parseUsd(raw, 2);
 	if (micros === undefined || micros > MAX_AMOUNT_MICROS) {
-		throw new UserError(`"${raw}" is not a valid amount: use dollars from 0 to 10,000 with at most 2 decimals (e.g. 5 or 2.50)${allowOff ? ", or 'off'" : ''}.`);
+		throw new UserError(
+			`"${raw}" is not a valid amount: use dollars from 0 to 10,000 with at most 2 decimals (e.g. 5 or 2.50)${allowOff ? ", or 'off'" : ''}.`,
+		);
 	}
 	return micros;
 }
@@ -127,14 +144,19 @@ export default {
 				const rows = await s.ledger.top(guildId, 10);
 				await reply({
 					title: 'Top spenders this period',
-					description: rows.length ? rows.map((r, i) => `${i + 1}. <@${r.userId}> ${formatUsd(r.spent)} (${r.images} image${r.images === 1 ? '' : 's'})`).join('\n') : 'Nobody has spent anything this period.',
+					description: rows.length
+						? rows.map((r, i) => `${i + 1}. <@${r.userId}> ${formatUsd(r.spent)} (${r.images} image${r.images === 1 ? '' : 's'})`).join('\n')
+						: 'Nobody has spent anything this period.',
 				});
 				return;
 			}
 			case 'history': {
 				const target = targetOf(interaction.options.getUser('user', true));
 				const entries = await s.ledger.history(guildId, target.id, 10);
-				await reply({ title: `Budget changes for ${target.username}`, description: entries.length ? entries.map(describe).join('\n') : 'No changes recorded.' });
+				await reply({
+					title: `Budget changes for ${target.username}`,
+					description: entries.length ? entries.map(describe).join('\n') : 'No changes recorded.',
+				});
 				return;
 			}
 		}

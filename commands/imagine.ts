@@ -45,7 +45,8 @@ export default {
 		if (!s.jobs.isAccepting) throw new UserError('The bot is restarting. Try again in a few seconds.');
 
 		const release = s.jobs.claimSlot(interaction.user.id);
-		if (!release) throw new UserError(`You already have ${s.config.maxJobsPerUser} image${s.config.maxJobsPerUser === 1 ? '' : 's'} in progress. Wait for one to finish.`);
+		if (!release)
+			throw new UserError(`You already have ${s.config.maxJobsPerUser} image${s.config.maxJobsPerUser === 1 ? '' : 's'} in progress. Wait for one to finish.`);
 		let deferred = false;
 		try {
 			const price = s.pricing.current();

@@ -33,11 +33,19 @@ export default {
 			{ name: 'Resets', value: resetText(st.period.resetsAt), inline: false },
 		];
 		if (st.reserved > 0) fields.splice(3, 0, { name: 'In progress', value: formatUsd(st.reserved), inline: true });
-		if (st.guild) fields.push({ name: 'Server budget left', value: `${formatUsd(st.guild.remaining ?? 0)} of ${formatUsd(st.guild.limit ?? 0)}`, inline: true });
+		if (st.guild)
+			fields.push({ name: 'Server budget left', value: `${formatUsd(st.guild.remaining ?? 0)} of ${formatUsd(st.guild.limit ?? 0)}`, inline: true });
 		if (st.corrupt) fields.push({ name: '⚠️', value: 'Your budget record could not be read; a moderator can fix it with `/budget reset`.', inline: false });
 		await interaction.reply({
 			flags: MessageFlags.Ephemeral,
-			embeds: [{ title: 'Your image budget', color: st.remaining >= price ? 0x57f287 : COLOR.warn, fields, footer: { text: `About ${Math.floor(st.remaining / price)} more image(s) at the current price` } }],
+			embeds: [
+				{
+					title: 'Your image budget',
+					color: st.remaining >= price ? 0x57f287 : COLOR.warn,
+					fields,
+					footer: { text: `About ${Math.floor(st.remaining / price)} more image(s) at the current price` },
+				},
+			],
 		});
 	},
 } satisfies Command<typeof data>;

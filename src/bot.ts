@@ -1,13 +1,5 @@
 // Discord wiring: the client, routing from the explicit command list, and the one error boundary.
-import {
-	Client,
-	Events,
-	GatewayIntentBits,
-	MessageFlags,
-	Routes,
-	type ChatInputCommandInteraction,
-	type Interaction,
-} from 'discord.js';
+import { Client, Events, GatewayIntentBits, MessageFlags, Routes, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
 import { commands } from '../commands/index.js';
 import type { Services } from './command.js';
 import type { Config } from './config.js';
@@ -30,7 +22,12 @@ export function attachRouter(client: Client, services: Omit<Services, 'receivedA
 	async function route(interaction: Interaction): Promise<void> {
 		if (!interaction.isChatInputCommand()) return;
 		const receivedAt = Date.now();
-		const log = services.logger.child({ interactionId: interaction.id, userId: interaction.user.id, guildId: interaction.guildId, command: interaction.commandName });
+		const log = services.logger.child({
+			interactionId: interaction.id,
+			userId: interaction.user.id,
+			guildId: interaction.guildId,
+			command: interaction.commandName,
+		});
 		const command = byName.get(interaction.commandName);
 		try {
 			if (!command) throw new UserError("This command isn't available any more. The bot's commands may need redeploying.");

@@ -13,7 +13,9 @@ async function deploy(): Promise<void> {
 	const body = commands.map((c) => c.data);
 	const route = config.guildId ? Routes.applicationGuildCommands(applicationId, config.guildId) : Routes.applicationCommands(applicationId);
 	const result = (await rest.put(route, { body })) as unknown[];
-	process.stdout.write(`Deployed ${result.length} commands (${body.map((c) => `/${c.name}`).join(', ')}) ${config.guildId ? `to guild ${config.guildId}` : 'globally (may take up to an hour to appear)'}.\n`);
+	process.stdout.write(
+		`Deployed ${result.length} commands (${body.map((c) => `/${c.name}`).join(', ')}) ${config.guildId ? `to guild ${config.guildId}` : 'globally (may take up to an hour to appear)'}.\n`,
+	);
 }
 
 try {

@@ -277,7 +277,10 @@ export class JobRunner {
 				const fileName = `imagine-${job.id}.${image.extension}`;
 				reply = { content: '', embeds: [imageEmbed({ ...info, fileName })], files: [{ name: fileName, data: image.bytes, contentType: image.contentType }] };
 			} else {
-				const expires = output.expireAt === undefined ? undefined : new Date(typeof output.expireAt === 'number' && output.expireAt < 1e12 ? output.expireAt * 1000 : output.expireAt).getTime();
+				const expires =
+					output.expireAt === undefined
+						? undefined
+						: new Date(typeof output.expireAt === 'number' && output.expireAt < 1e12 ? output.expireAt * 1000 : output.expireAt).getTime();
 				reply = {
 					content: `The image is larger than Discord allows here, so here is a link${expires && Number.isFinite(expires) ? ` (it expires ${discordTime(expires, 'R')})` : ''}:\n${output.url}`,
 					embeds: [imageEmbed(info)],
@@ -292,7 +295,10 @@ export class JobRunner {
 			await this.finish(job, 'delivered', image ? `${how}:attached` : `${how}:linked`);
 			this.o.metrics.delivery.observe((this.now() - succeededAt) / 1000);
 			this.o.metrics.spendCommitted.inc(job.price / 1_000_000);
-			log.info({ taskId, how, linked: !image, bytes: image?.bytes.length, ms: this.now() - started, totalMs: this.now() - job.createdAt, price: job.price }, 'image delivered');
+			log.info(
+				{ taskId, how, linked: !image, bytes: image?.bytes.length, ms: this.now() - started, totalMs: this.now() - job.createdAt, price: job.price },
+				'image delivered',
+			);
 		} catch (error) {
 			await progress.close();
 			if (signal.aborted) {
@@ -303,7 +309,10 @@ export class JobRunner {
 			const hiapi = error instanceof HiapiError ? { status: error.status, code: error.code, upstream: error.upstreamMessage } : undefined;
 			if (error instanceof HiapiError) this.o.metrics.hiapiErrors.inc({ kind });
 			await this.finish(job, 'refunded', kind);
-			(kind === 'internal' ? log.error.bind(log) : log.warn.bind(log))({ err: error, taskId: job.taskId, kind, hiapi, ms: this.now() - started }, 'job failed; refunded');
+			(kind === 'internal' ? log.error.bind(log) : log.warn.bind(log))(
+				{ err: error, taskId: job.taskId, kind, hiapi, ms: this.now() - started },
+				'job failed; refunded',
+			);
 			const contentFilter = error instanceof HiapiError && /nsfw|safety|moderat|content|policy/i.test(`${error.code ?? ''} ${error.upstreamMessage ?? ''}`);
 			await this.deliver(job, { content: failureMessage(kind, job.id, { contentFilter }) }, log).catch(() => undefined);
 		} finally {
@@ -355,7 +364,7 @@ export class JobRunner {
 			await tx.set(jobKey(job.id), { ...job, state, outcome, updatedAt: at, finishedAt: at } satisfies Job);
 			await this.updateOpen(tx, (ids) => ids.filter((x) => x !== job.id));
 		});
-		this.o.metrics.jobs.inc({ outcome: state === 'delivered' ? 'delivered' : outcome.split(':')[0] ?? outcome });
+		this.o.metrics.jobs.inc({ outcome: state === 'delivered' ? 'delivered' : (outcome.split(':')[0] ?? outcome) });
 	}
 
 	private async save(job: Job, patch: Partial<Job>): Promise<Job> {

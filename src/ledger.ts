@@ -40,9 +40,7 @@ export interface Standing extends Counter {
 }
 
 export type RefusalReason = 'user' | 'guild' | 'global' | 'corrupt';
-export type ReserveResult =
-	| { ok: true; reservation: Reservation; standing: Standing }
-	| { ok: false; reason: RefusalReason; standing: Standing };
+export type ReserveResult = { ok: true; reservation: Reservation; standing: Standing } | { ok: false; reason: RefusalReason; standing: Standing };
 
 const nonNegative = z.number().int().nonnegative();
 const counterSchema = z.object({ v: z.literal(1), spent: nonNegative, reserved: nonNegative, images: nonNegative });
@@ -192,7 +190,10 @@ export class Ledger {
 	private async end<S extends 'committed' | 'refunded'>(tx: Tx, id: string, state: S): Promise<S | 'already-ended' | 'missing'> {
 		const reservation = await tx.get(keys.reservation(id), reservationSchema);
 		if (reservation === undefined || reservation === CORRUPT) {
-			this.options.logger.error({ reservationId: id, corrupt: reservation === CORRUPT }, `cannot end reservation: ${reservation === CORRUPT ? 'corrupt' : 'missing'}`);
+			this.options.logger.error(
+				{ reservationId: id, corrupt: reservation === CORRUPT },
+				`cannot end reservation: ${reservation === CORRUPT ? 'corrupt' : 'missing'}`,
+			);
 			return 'missing';
 		}
 		if (reservation.state !== 'held') return 'already-ended';
@@ -285,7 +286,14 @@ export class Ledger {
 			const old = before === undefined ? null : before === CORRUPT ? 'unreadable' : formatUsd(before.limit);
 			if (limit === null) await tx.delete(key);
 			else await tx.set(key, { v: 1, limit });
-			return this.audit(tx, { guildId, moderatorId, targetId: userId, action: limit === null ? 'clear' : 'set', old, new: limit === null ? null : formatUsd(limit) });
+			return this.audit(tx, {
+				guildId,
+				moderatorId,
+				targetId: userId,
+				action: limit === null ? 'clear' : 'set',
+				old,
+				new: limit === null ? null : formatUsd(limit),
+			});
 		});
 	}
 
@@ -322,7 +330,8 @@ export class Ledger {
 			if (value === null) delete next[field];
 			else next[field] = value;
 			await tx.set(key, next);
-			const show = (v: number | undefined) => (v === undefined ? (action === 'cap' ? 'no cap' : `bot default ${formatUsd(this.options.defaultLimit)}`) : formatUsd(v));
+			const show = (v: number | undefined) =>
+				v === undefined ? (action === 'cap' ? 'no cap' : `bot default ${formatUsd(this.options.defaultLimit)}`) : formatUsd(v);
 			return this.audit(tx, {
 				guildId,
 				moderatorId,

@@ -40,7 +40,12 @@ async function main(): Promise<void> {
 		logger: logger.child({ component: 'hiapi' }),
 		observer: { request: (op, seconds) => metrics.hiapiLatency.observe({ op }, seconds), retried: (kind) => metrics.hiapiErrors.inc({ kind }) },
 	});
-	const ledger = new Ledger(store, { period: config.budgetPeriod, defaultLimit: config.defaultUserBudgetMicros, globalLimit: config.globalBudgetMicros, logger });
+	const ledger = new Ledger(store, {
+		period: config.budgetPeriod,
+		defaultLimit: config.defaultUserBudgetMicros,
+		globalLimit: config.globalBudgetMicros,
+		logger,
+	});
 	const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
 	const client = createClient(config);
 	const jobs = new JobRunner({

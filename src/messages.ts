@@ -68,7 +68,7 @@ export function failureMessage(kind: HiapiErrorKind | 'internal' | 'undeliverabl
 			case 'not_found':
 				return 'The image service answered in a way the bot did not understand. Try again shortly.';
 			case 'undeliverable':
-				return "The image could not be delivered here.";
+				return 'The image could not be delivered here.';
 			case 'internal':
 				return `Something went wrong on the bot's side (ref \`${ref}\`).`;
 		}

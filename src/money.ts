@@ -21,7 +21,9 @@ export function formatUsd(micros: number): string {
 	const sign = micros < 0 ? '-' : '';
 	const abs = Math.abs(micros);
 	const whole = Math.floor(abs / MICROS_PER_USD);
-	let fraction = String(abs % MICROS_PER_USD).padStart(6, '0').replace(/0+$/, '');
+	let fraction = String(abs % MICROS_PER_USD)
+		.padStart(6, '0')
+		.replace(/0+$/, '');
 	if (fraction.length < 2) fraction = fraction.padEnd(2, '0');
 	return `${sign}$${whole.toLocaleString('en-US')}.${fraction}`;
 }

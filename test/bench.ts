@@ -136,7 +136,10 @@ async function callbackOf(world: World, id: string, timeoutMs: number): Promise<
 function countBy<T>(xs: T[], key: (x: T) => string): string {
 	const counts = new Map<string, number>();
 	for (const x of xs) counts.set(key(x), (counts.get(key(x)) ?? 0) + 1);
-	return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}× ${k}`).join('; ');
+	return [...counts]
+		.sort((a, b) => b[1] - a[1])
+		.map(([k, n]) => `${n}× ${k}`)
+		.join('; ');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -148,7 +151,10 @@ async function bench(world: World): Promise<void> {
 	console.log(`imagine-bot bench: real bot (dist/src/main.js) vs emulators on 127.0.0.1 · node ${process.version} · ${cpus().length} CPUs`);
 	console.log(
 		`  hiapi task ${TASK_MS} ms, image ${IMAGE_PX}×${IMAGE_PX} PNG (${(image.length / 1024).toFixed(0)} KiB) · bot env: ` +
-			Object.entries(BOT_ENV).filter(([k]) => k !== 'LOG_LEVEL').map(([k, v]) => `${k}=${v}`).join(' '),
+			Object.entries(BOT_ENV)
+				.filter(([k]) => k !== 'LOG_LEVEL')
+				.map(([k, v]) => `${k}=${v}`)
+				.join(' '),
 	);
 
 	const bot = await world.start();
@@ -240,7 +246,15 @@ async function bench(world: World): Promise<void> {
 
 	const hiapiReqs = world.hiapi.requests.slice(hiapiFrom);
 	const hiapiKind = (path: string, method: string) =>
-		method === 'POST' && path.startsWith('/v1/tasks') ? 'submit' : path.startsWith('/v1/tasks/') ? 'poll' : path.startsWith('/cdn/') ? 'CDN' : path.startsWith('/api/pricing') ? 'pricing' : 'other';
+		method === 'POST' && path.startsWith('/v1/tasks')
+			? 'submit'
+			: path.startsWith('/v1/tasks/')
+				? 'poll'
+				: path.startsWith('/cdn/')
+					? 'CDN'
+					: path.startsWith('/api/pricing')
+						? 'pricing'
+						: 'other';
 	const hiapiCounts = { submit: 0, poll: 0, CDN: 0, pricing: 0, other: 0 };
 	for (const r of hiapiReqs) hiapiCounts[hiapiKind(r.path, r.method)] += 1;
 	const tasksByKey = new Map<string, number>();
@@ -249,7 +263,9 @@ async function bench(world: World): Promise<void> {
 	const burstIds = new Set(sent.map((s) => s.id));
 	const discordReqs = world.discord.requests.slice(discordFrom).filter((r) => r.interactionId !== undefined && burstIds.has(r.interactionId));
 	const finalEdits = discordReqs.filter((r) => r.method === 'PATCH' && r.files.length > 0);
-	const progressEdits = discordReqs.filter((r) => r.method === 'PATCH' && r.files.length === 0 && !String((r.json as { content?: string }).content).startsWith('⚠️'));
+	const progressEdits = discordReqs.filter(
+		(r) => r.method === 'PATCH' && r.files.length === 0 && !String((r.json as { content?: string }).content).startsWith('⚠️'),
+	);
 	const failedDiscord = discordReqs.filter((r) => r.status >= 400);
 	const deliveredIds = new Set(finalEdits.filter((r) => r.status === 200).map((r) => r.interactionId));
 	const rateLimited = bot.logs.filter((l) => /rate.?limit/i.test(l.msg)).length;
@@ -279,21 +295,42 @@ async function bench(world: World): Promise<void> {
 	const seq = sortNum(seqLatency);
 	const rows: Array<[string, string]> = [
 		['idle RSS after start-up (3 s)', `${mib(idle?.rssKb)} (VmHWM ${mib(idle?.hwmKb)})`],
-		[`single image, dispatch → delivered (n=${seq.length})`, `p50 ${ms(percentile(seq, 50))} · min ${ms(seq[0] ?? Number.NaN)} · max ${ms(seq.at(-1) ?? Number.NaN)} · ack p50 ${ms(percentile(sortNum(seqAck), 50))}`],
+		[
+			`single image, dispatch → delivered (n=${seq.length})`,
+			`p50 ${ms(percentile(seq, 50))} · min ${ms(seq[0] ?? Number.NaN)} · max ${ms(seq.at(-1) ?? Number.NaN)} · ack p50 ${ms(percentile(sortNum(seqAck), 50))}`,
+		],
 		['burst: interactions · users · dispatch span', `${sent.length} · ${USERS} · ${burstSpan} ms`],
-		['burst: time to ack p50 · p95 · p99 · max', `${ms(percentile(acks, 50))} · ${ms(percentile(acks, 95))} · ${ms(percentile(acks, 99))} · ${ms(acks.at(-1) ?? Number.NaN)}`],
-		['burst: ack p50 · max, deferred | refused', `${ms(percentile(sortNum(ackDeferred), 50))} · ${ms(Math.max(...ackDeferred))} | ${ms(percentile(sortNum(ackRefused), 50))} · ${ms(Math.max(...ackRefused))}`],
+		[
+			'burst: time to ack p50 · p95 · p99 · max',
+			`${ms(percentile(acks, 50))} · ${ms(percentile(acks, 95))} · ${ms(percentile(acks, 99))} · ${ms(acks.at(-1) ?? Number.NaN)}`,
+		],
+		[
+			'burst: ack p50 · max, deferred | refused',
+			`${ms(percentile(sortNum(ackDeferred), 50))} · ${ms(Math.max(...ackDeferred))} | ${ms(percentile(sortNum(ackRefused), 50))} · ${ms(Math.max(...ackRefused))}`,
+		],
 		['burst: acks over 3 s · unacknowledged', `${acks.filter((a) => a >= 3000).length} · ${unacked.length}`],
 		['burst: deferred · refused (per-user limit) · other', `${deferred.length} · ${refusedLimit.length} · ${refusedOther.length}`],
 		['burst: all jobs ended after (from 1st dispatch)', `${ms(lastEnd - burstStart)} (${(delivered / ((lastEnd - burstStart) / 1000)).toFixed(2)} images/s)`],
 		['burst: delivered · refunded', `${delivered} · ${refunded}`],
-		['burst: hiapi requests', `${hiapiReqs.length} (${hiapiCounts.submit} submit · ${hiapiCounts.poll} poll · ${hiapiCounts.CDN} CDN · ${hiapiCounts.pricing} pricing · ${hiapiCounts.other} other)`],
-		['burst: Discord calls by the bot', `${discordReqs.length} (${finalEdits.length} final edits · ${progressEdits.length} progress edits · ${failedDiscord.length} failed)`],
-		['burst: bot RSS before · peak sampled · VmHWM', `${mib(memBefore?.rssKb)} · ${mib(mem.peakRssKb || undefined)} · ${mib(mem.lastHwmKb || undefined)} (${mem.samples} samples)`],
+		[
+			'burst: hiapi requests',
+			`${hiapiReqs.length} (${hiapiCounts.submit} submit · ${hiapiCounts.poll} poll · ${hiapiCounts.CDN} CDN · ${hiapiCounts.pricing} pricing · ${hiapiCounts.other} other)`,
+		],
+		[
+			'burst: Discord calls by the bot',
+			`${discordReqs.length} (${finalEdits.length} final edits · ${progressEdits.length} progress edits · ${failedDiscord.length} failed)`,
+		],
+		[
+			'burst: bot RSS before · peak sampled · VmHWM',
+			`${mib(memBefore?.rssKb)} · ${mib(mem.peakRssKb || undefined)} · ${mib(mem.lastHwmKb || undefined)} (${mem.samples} samples)`,
+		],
 		['burst: bot CPU time (user + system)', Number.isFinite(cpuBurst) ? `${cpuBurst.toFixed(2)} s` : 'n/a'],
 		['RSS after the burst (idle 2 s later)', mib(memSettled?.rssKb ?? memAfterBurst?.rssKb)],
 		['bot log: errors · warnings · rate-limit lines', `${logs.errors.length} · ${logs.warns.length} · ${rateLimited}`],
-		['SIGTERM → exit', `${'timedOut' in exit ? 'no exit within 20 s' : `code ${String(exit.code)}${exit.signal ? ` signal ${exit.signal}` : ''}`} in ${stopMs} ms`],
+		[
+			'SIGTERM → exit',
+			`${'timedOut' in exit ? 'no exit within 20 s' : `code ${String(exit.code)}${exit.signal ? ` signal ${exit.signal}` : ''}`} in ${stopMs} ms`,
+		],
 	];
 	const width = Math.max(...rows.map(([k]) => k.length));
 	console.log('');
@@ -302,7 +339,8 @@ async function bench(world: World): Promise<void> {
 	for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 	if (logs.errors.length) console.log(`  error lines: ${countBy(logs.errors, (l) => l.msg).slice(0, 300)}`);
 	if (logs.warns.length) console.log(`  warning lines: ${countBy(logs.warns, (l) => l.msg).slice(0, 300)}`);
-	if (failedDiscord.length) console.log(`  failed Discord calls: ${countBy(failedDiscord, (r) => `${r.method} ${r.path.includes('/callback') ? 'callback' : 'edit'} → ${r.status}`)}`);
+	if (failedDiscord.length)
+		console.log(`  failed Discord calls: ${countBy(failedDiscord, (r) => `${r.method} ${r.path.includes('/callback') ? 'callback' : 'edit'} → ${r.status}`)}`);
 
 	console.log('');
 	console.log('  invariants');
@@ -326,7 +364,14 @@ async function bench(world: World): Promise<void> {
 		`each delivered job has exactly one image edit at Discord (${deliveredIds.size})`,
 	);
 	invariant(botAlive && !('timedOut' in exit) && exit.code === 0, `bot stayed up through the burst and exited 0 on SIGTERM`);
-	if (neverEnded) console.log(`  jobs that never ended: ${deferred.filter((s) => !logs.ends.has(s.id)).slice(0, 5).map((s) => s.id).join(', ')}`);
+	if (neverEnded)
+		console.log(
+			`  jobs that never ended: ${deferred
+				.filter((s) => !logs.ends.has(s.id))
+				.slice(0, 5)
+				.map((s) => s.id)
+				.join(', ')}`,
+		);
 	if (!botAlive) console.log(`  bot exit: ${JSON.stringify(await bot.exited)}; stderr tail: ${bot.stderr.slice(-800)}`);
 	console.log(`  total bench time ${((Date.now() - T_START) / 1000).toFixed(0)} s`);
 }

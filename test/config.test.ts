@@ -43,12 +43,33 @@ describe('config', () => {
 	});
 
 	it('parses dollars into micro-dollars and trims trailing slashes', () => {
-		const c = loadConfig({ ...base, IMAGE_PRICE_USD: '0.045', DEFAULT_USER_BUDGET_USD: '2.5', GLOBAL_BUDGET_USD: '100', HIAPI_BASE_URL: 'http://127.0.0.1:9/', BUDGET_PERIOD: 'weekly' });
-		expect(c).toMatchObject({ imagePriceMicros: 45_000, defaultUserBudgetMicros: 2_500_000, globalBudgetMicros: 100_000_000, hiapiBaseUrl: 'http://127.0.0.1:9', budgetPeriod: 'weekly' });
+		const c = loadConfig({
+			...base,
+			IMAGE_PRICE_USD: '0.045',
+			DEFAULT_USER_BUDGET_USD: '2.5',
+			GLOBAL_BUDGET_USD: '100',
+			HIAPI_BASE_URL: 'http://127.0.0.1:9/',
+			BUDGET_PERIOD: 'weekly',
+		});
+		expect(c).toMatchObject({
+			imagePriceMicros: 45_000,
+			defaultUserBudgetMicros: 2_500_000,
+			globalBudgetMicros: 100_000_000,
+			hiapiBaseUrl: 'http://127.0.0.1:9',
+			budgetPeriod: 'weekly',
+		});
 	});
 
 	it('names every problem in one line each, without echoing secrets', () => {
-		const list = problems({ DISCORD_TOKEN: 'not a token with spaces', HIAPI_API_KEY: undefined, POLL_INTERVAL_MS: '50', BUDGET_PERIOD: 'yearly', STORE_URL: 'mysql://x', IMAGE_PRICE_USD: 'five', DISCORD_API_URL: 'ftp://x' });
+		const list = problems({
+			DISCORD_TOKEN: 'not a token with spaces',
+			HIAPI_API_KEY: undefined,
+			POLL_INTERVAL_MS: '50',
+			BUDGET_PERIOD: 'yearly',
+			STORE_URL: 'mysql://x',
+			IMAGE_PRICE_USD: 'five',
+			DISCORD_API_URL: 'ftp://x',
+		});
 		expect(list.find((p) => p.startsWith('DISCORD_TOKEN:'))).toBeDefined();
 		expect(list.find((p) => p.startsWith('HIAPI_API_KEY:'))).toMatch(/required/);
 		expect(list.find((p) => p.startsWith('POLL_INTERVAL_MS:'))).toMatch(/100/);

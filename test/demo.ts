@@ -142,7 +142,10 @@ class Narrator {
 				}
 			} else if (l.msg === 'hiapi download') {
 				this.add(logTime(l), `image downloaded: ${String(l.bytes)} bytes, ${String(l.contentType)}, in ${String(l.ms)} ms`);
-			} else if (l.jobId === this.interactionId && (l.msg === 'image delivered' || l.msg === 'job failed; refunded' || l.msg.startsWith('image could not be delivered'))) {
+			} else if (
+				l.jobId === this.interactionId &&
+				(l.msg === 'image delivered' || l.msg === 'job failed; refunded' || l.msg.startsWith('image could not be delivered'))
+			) {
 				this.end = l;
 				this.add(
 					logTime(l),
@@ -210,7 +213,11 @@ async function demo(): Promise<void> {
 			narrator.flush();
 		}, 20);
 		try {
-			await waitUntil(() => narrator.end !== undefined && (narrator.end.msg !== 'image delivered' || narrator.finalEdit !== undefined), 30_000, 'the job to end');
+			await waitUntil(
+				() => narrator.end !== undefined && (narrator.end.msg !== 'image delivered' || narrator.finalEdit !== undefined),
+				30_000,
+				'the job to end',
+			);
 			narrator.tick();
 		} finally {
 			clearInterval(timer);
@@ -218,7 +225,10 @@ async function demo(): Promise<void> {
 		}
 
 		const [callback] = world.discord.callbacks(sent.id);
-		check(callback && callback.status < 300 && (callback.json as { type?: number }).type === 5, 'the interaction was not deferred (expected a type 5 callback)');
+		check(
+			callback && callback.status < 300 && (callback.json as { type?: number }).type === 5,
+			'the interaction was not deferred (expected a type 5 callback)',
+		);
 		check(callback.at - sent.sentAt < 3000, `the deferral took ${callback.at - sent.sentAt} ms, over Discord's 3 s window`);
 		const submit = world.hiapi.submits()[0];
 		check(submit?.headers['idempotency-key'] === sent.id, 'hiapi submit without the interaction id as Idempotency-Key');
@@ -230,7 +240,12 @@ async function demo(): Promise<void> {
 		const cdn = world.hiapi.cdnBytes(narrator.taskId);
 
 		const fields = await usage(world, userId);
-		say(Date.now(), `/usage for the user: ${Object.entries(fields).map(([k, v]) => `${k} ${renderDiscordTime(v)}`).join(' · ')}`);
+		say(
+			Date.now(),
+			`/usage for the user: ${Object.entries(fields)
+				.map(([k, v]) => `${k} ${renderDiscordTime(v)}`)
+				.join(' · ')}`,
+		);
 
 		const outDir = resolve(process.cwd(), 'demo-output');
 		mkdirSync(outDir, { recursive: true });
@@ -241,10 +256,16 @@ async function demo(): Promise<void> {
 		say(Date.now(), `saved the delivered image to ${relative(process.cwd(), outPath)} (${file.data.length} bytes): byte-for-byte equal to the CDN's`);
 
 		const stopAt = Date.now();
-		const exit = await Promise.race([bot.stop(), new Promise<never>((_, reject) => setTimeout(() => reject(new DemoFailure('the bot did not exit within 15 s of SIGTERM')), 15_000))]);
+		const exit = await Promise.race([
+			bot.stop(),
+			new Promise<never>((_, reject) => setTimeout(() => reject(new DemoFailure('the bot did not exit within 15 s of SIGTERM')), 15_000)),
+		]);
 		const stopped = bot.logs.find((l) => l.msg === 'stopped');
 		check(exit.code === 0, `the bot exited with code ${String(exit.code)} (signal ${String(exit.signal)}) after SIGTERM`);
-		say(Date.now(), `SIGTERM → the bot shut down cleanly and exited with code 0 after ${Date.now() - stopAt} ms (${stopped ? `"stopped", ${String(stopped.leftOpen)} jobs left open` : 'no "stopped" line'})`);
+		say(
+			Date.now(),
+			`SIGTERM → the bot shut down cleanly and exited with code 0 after ${Date.now() - stopAt} ms (${stopped ? `"stopped", ${String(stopped.leftOpen)} jobs left open` : 'no "stopped" line'})`,
+		);
 		console.log('');
 		console.log('Demo OK: one /imagine went from dispatch to a delivered image.');
 	} catch (error) {

@@ -218,7 +218,8 @@ describe('submit', () => {
 		{ name: '400 from schema validation', setup: () => {}, ratio: '5:4', kind: 'invalid_input', status: 400, code: 'INVALID_REQUEST' },
 		{
 			name: '400 scripted',
-			setup: () => emu.script('bad', { submitError: { status: 400, body: { code: 400, message: 'prompt rejected', data: null, error_code: 'INVALID_REQUEST' } } }),
+			setup: () =>
+				emu.script('bad', { submitError: { status: 400, body: { code: 400, message: 'prompt rejected', data: null, error_code: 'INVALID_REQUEST' } } }),
 			ratio: '1:1',
 			kind: 'invalid_input',
 			status: 400,
@@ -229,7 +230,9 @@ describe('submit', () => {
 		{
 			name: '400 with an insufficient-credit message',
 			setup: () =>
-				emu.script('bad', { submitError: { status: 400, body: { code: 400, message: 'Insufficient credits for this model', data: null, error_code: 'INVALID_REQUEST' } } }),
+				emu.script('bad', {
+					submitError: { status: 400, body: { code: 400, message: 'Insufficient credits for this model', data: null, error_code: 'INVALID_REQUEST' } },
+				}),
 			ratio: '1:1',
 			kind: 'out_of_credit',
 			status: 400,

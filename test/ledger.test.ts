@@ -142,9 +142,7 @@ describe('reservations', () => {
 		const l = ledger({ defaultLimit: 10_000_000, globalLimit: 1_500_000 });
 		await l.setGuildCap(G, MOD, 1_000_000);
 		const users = Array.from({ length: 10 }, (_, i) => `4000000000000000${10 + i}`);
-		const attempts = users.flatMap((userId, u) =>
-			Array.from({ length: 20 }, (_, i) => l.reserve(`g-${u}-${i}`, { guildId: i % 2 ? G : G2, userId }, P)),
-		);
+		const attempts = users.flatMap((userId, u) => Array.from({ length: 20 }, (_, i) => l.reserve(`g-${u}-${i}`, { guildId: i % 2 ? G : G2, userId }, P)));
 		const results = await Promise.all(attempts);
 		const ok = results.filter((r) => r.ok).length;
 		expect(ok).toBe(30); // global ceiling: 1.5 / 0.05
@@ -205,7 +203,11 @@ describe('moderator controls', () => {
 	it('reset zeroes the user spend but not the guild total; history and top reflect changes', async () => {
 		const l = ledger();
 		await l.setGuildCap(G, MOD, 200_000);
-		for (const [id, user] of [['a', U], ['b', U], ['c', U2]] as const) {
+		for (const [id, user] of [
+			['a', U],
+			['b', U],
+			['c', U2],
+		] as const) {
 			await l.reserve(id, { guildId: G, userId: user }, P);
 			await l.commit(id);
 		}

@@ -75,7 +75,12 @@ describe('live pricing', () => {
 		const first = pricing();
 		await first.start();
 		first.stop();
-		for (const broken of [{ status: 503, body: 'down' }, { status: 200, body: '{not json' }, { status: 200, body: { data: [{ model_name: 'other', base_usd_value: 1 }] } }, { status: 200, body: { data: 'nope' } }]) {
+		for (const broken of [
+			{ status: 503, body: 'down' },
+			{ status: 200, body: '{not json' },
+			{ status: 200, body: { data: [{ model_name: 'other', base_usd_value: 1 }] } },
+			{ status: 200, body: { data: 'nope' } },
+		]) {
 			emu.setPricing(broken);
 			const p = pricing();
 			await p.start();

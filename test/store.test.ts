@@ -44,7 +44,10 @@ afterAll(() => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-const backends = [{ name: 'sqlite', url: () => `sqlite://${join(dir, `s-${Math.random()}.sqlite`)}` }, ...(hasRedis ? [{ name: 'redis', url: () => redisUrl }] : [])];
+const backends = [
+	{ name: 'sqlite', url: () => `sqlite://${join(dir, `s-${Math.random()}.sqlite`)}` },
+	...(hasRedis ? [{ name: 'redis', url: () => redisUrl }] : []),
+];
 
 describe.each(backends)('store on $name', ({ url }) => {
 	it('round-trips typed records and flags corrupt ones', async () => {

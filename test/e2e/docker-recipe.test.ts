@@ -88,7 +88,10 @@ describe('Dockerfile', () => {
 		// A relative STORE_URL (sqlite://data/…, the .env.example default) must land in the volume as well.
 		expect(runtime.some((i) => i.op === 'RUN' && /\bln -s \/data \/app\/data\b/.test(i.args))).toBe(true);
 		expect(one('HEALTHCHECK')).toMatch(/CMD \[.*\/healthz/);
-		const env = runtime.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
+		const env = runtime
+			.filter((i) => i.op === 'ENV')
+			.map((i) => i.args)
+			.join(' ');
 		for (const kv of ['NODE_ENV=production', 'STORE_URL=sqlite:///data/imagine-bot.sqlite', 'HEALTH_PORT=8080']) expect(env.split(/\s+/)).toContain(kv);
 		// The runtime stage takes only the pruned build output from the build stage, never the context.
 		const copies = runtime.filter((i) => i.op === 'COPY');
@@ -105,7 +108,8 @@ describe('Dockerfile', () => {
 			.split('\n')
 			.map((l) => l.trim())
 			.filter((l) => l && !l.startsWith('#'));
-		for (const p of ['.env', '*.pem', 'node_modules', 'dist', 'data', '*.sqlite', '*.sqlite-*', '.git', 'coverage', 'demo-output']) expect(patterns).toContain(p);
+		for (const p of ['.env', '*.pem', 'node_modules', 'dist', 'data', '*.sqlite', '*.sqlite-*', '.git', 'coverage', 'demo-output'])
+			expect(patterns).toContain(p);
 	});
 });
 
@@ -113,7 +117,13 @@ describe('Dockerfile', () => {
 function npmEnv(): NodeJS.ProcessEnv {
 	const env = { ...process.env };
 	for (const key of Object.keys(env)) {
-		if (/^npm_(lifecycle_|package_|command$|config_local_prefix$|config_call$)/i.test(key) || key === 'INIT_CWD' || key === 'NODE_ENV' || key.startsWith('VITEST')) delete env[key];
+		if (
+			/^npm_(lifecycle_|package_|command$|config_local_prefix$|config_call$)/i.test(key) ||
+			key === 'INIT_CWD' ||
+			key === 'NODE_ENV' ||
+			key.startsWith('VITEST')
+		)
+			delete env[key];
 	}
 	return env;
 }
@@ -166,7 +176,8 @@ describe('the Dockerfile recipe, outside Docker', () => {
 		expect(existsSync(join(dir, 'dist/src/deploy-commands.js'))).toBe(true);
 		expect(existsSync(join(dir, 'dist/test'))).toBe(false);
 		for (const dev of ['vitest', 'typescript', 'tsx', 'esbuild']) expect(existsSync(join(dir, 'node_modules', dev)), `${dev} survived npm prune`).toBe(false);
-		for (const dep of ['discord.js', 'keyv', '@keyv/sqlite', 'pino', 'prom-client', 'undici', 'zod']) expect(existsSync(join(dir, 'node_modules', dep)), `${dep} is missing`).toBe(true);
+		for (const dep of ['discord.js', 'keyv', '@keyv/sqlite', 'pino', 'prom-client', 'undici', 'zod'])
+			expect(existsSync(join(dir, 'node_modules', dep)), `${dep} is missing`).toBe(true);
 		expect(existsSync(join(dir, 'node_modules/sqlite3/build/Release/node_sqlite3.node'))).toBe(true);
 		built = true;
 	}, 240_000);

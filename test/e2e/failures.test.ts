@@ -37,7 +37,10 @@ async function expectRefunded(r: Awaited<ReturnType<typeof run>>, message: RegEx
 
 describe('hiapi task failures', () => {
 	it.each(['fail', 'failed', 'canceled'] as const)('status %s → "could not be generated" and a refund', async (final) => {
-		await expectRefunded(await run(`final-${final}`, { final, failError: { code: 'GENERATION_ERROR', message: 'internal model error' } }), /couldn't be generated/);
+		await expectRefunded(
+			await run(`final-${final}`, { final, failError: { code: 'GENERATION_ERROR', message: 'internal model error' } }),
+			/couldn't be generated/,
+		);
 	});
 
 	it('a content-filter failure says the prompt was rejected by the filter', async () => {
@@ -52,7 +55,10 @@ describe('hiapi task failures', () => {
 
 describe('hiapi HTTP errors', () => {
 	it('400 on submit → the prompt was rejected', async () => {
-		await expectRefunded(await run('bad-input', { submitError: { status: 400, body: hiapiErrorBody(400, 'prompt violates policy', 'INVALID_REQUEST') } }), /rejected this prompt/);
+		await expectRefunded(
+			await run('bad-input', { submitError: { status: 400, body: hiapiErrorBody(400, 'prompt violates policy', 'INVALID_REQUEST') } }),
+			/rejected this prompt/,
+		);
 	});
 
 	it('401 on submit → the bot is misconfigured, tell a moderator (no retry)', async () => {
@@ -62,7 +68,10 @@ describe('hiapi HTTP errors', () => {
 	});
 
 	it('402 insufficient balance → out of credit on the operator account', async () => {
-		await expectRefunded(await run('broke', { submitError: { status: 402, body: hiapiErrorBody(402, 'Insufficient balance', 'INSUFFICIENT_BALANCE') } }), /out of credit/);
+		await expectRefunded(
+			await run('broke', { submitError: { status: 402, body: hiapiErrorBody(402, 'Insufficient balance', 'INSUFFICIENT_BALANCE') } }),
+			/out of credit/,
+		);
 	});
 
 	it('429 twice, then success → retried with the same Idempotency-Key, one task, delivered', async () => {

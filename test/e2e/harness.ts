@@ -58,10 +58,12 @@ export class BotProcess {
 			this.stderr += chunk;
 			this.notify();
 		});
-		this.exited = new Promise((resolve) => child.on('exit', (code, signal) => {
-			resolve({ code, signal });
-			this.notify();
-		}));
+		this.exited = new Promise((resolve) =>
+			child.on('exit', (code, signal) => {
+				resolve({ code, signal });
+				this.notify();
+			}),
+		);
 	}
 
 	private notify(): void {
@@ -74,7 +76,13 @@ export class BotProcess {
 		for (;;) {
 			const found = this.logs.find(pred);
 			if (found) return found;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for a log line; last lines:\n${this.logs.slice(-8).map((l) => JSON.stringify(l)).join('\n')}\nstderr: ${this.stderr.slice(-2000)}`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`timed out waiting for a log line; last lines:\n${this.logs
+						.slice(-8)
+						.map((l) => JSON.stringify(l))
+						.join('\n')}\nstderr: ${this.stderr.slice(-2000)}`,
+				);
 			await new Promise<void>((r) => {
 				this.waiters.push(r);
 				setTimeout(r, 100);
@@ -171,17 +179,34 @@ export function imagine(world: World, o: { prompt: string; aspectRatio?: string;
 	return world.discord.sendInteraction({ commandName: 'imagine', options, user: { id: userId ?? newUserId() }, ...rest });
 }
 
-export type Outcome = { kind: 'delivered' | 'refunded' | 'undeliverable'; log: LogLine; message: APIMessage | undefined; finalEdit: RecordedRequest | undefined };
+export type Outcome = {
+	kind: 'delivered' | 'refunded' | 'undeliverable';
+	log: LogLine;
+	message: APIMessage | undefined;
+	finalEdit: RecordedRequest | undefined;
+};
 
 /** Waits until the bot has finished the job for this interaction and its final edit has landed. */
 export async function outcome(world: World, bot: BotProcess, interactionId: string, timeoutMs = 20_000): Promise<Outcome> {
-	const log = await bot.waitForLog((l) => l.jobId === interactionId && ['image delivered', 'job failed; refunded'].includes(l.msg) || (l.jobId === interactionId && l.msg.startsWith('image could not be delivered')), timeoutMs);
+	const log = await bot.waitForLog(
+		(l) =>
+			(l.jobId === interactionId && ['image delivered', 'job failed; refunded'].includes(l.msg)) ||
+			(l.jobId === interactionId && l.msg.startsWith('image could not be delivered')),
+		timeoutMs,
+	);
 	const kind = log.msg === 'image delivered' ? 'delivered' : log.msg === 'job failed; refunded' ? 'refunded' : 'undeliverable';
 	let finalEdit: RecordedRequest | undefined;
 	if (kind === 'refunded') {
-		finalEdit = await world.discord.waitFor((r) => r.interactionId === interactionId && r.method === 'PATCH' && r.status === 200 && String((r.json as { content?: string })?.content).startsWith('⚠️'), 10_000);
+		finalEdit = await world.discord.waitFor(
+			(r) =>
+				r.interactionId === interactionId && r.method === 'PATCH' && r.status === 200 && String((r.json as { content?: string })?.content).startsWith('⚠️'),
+			10_000,
+		);
 	} else {
-		finalEdit = world.discord.edits(interactionId).filter((r) => r.status === 200).at(-1);
+		finalEdit = world.discord
+			.edits(interactionId)
+			.filter((r) => r.status === 200)
+			.at(-1);
 	}
 	return { kind, log, message: world.discord.originalMessage(interactionId), finalEdit };
 }
@@ -205,7 +230,9 @@ export async function replyContent(world: World, interactionId: string): Promise
 /** Fails if a bot token, hiapi key or interaction token appears in the bot's output or in any Discord payload. */
 export function assertNoSecrets(world: World, bot: BotProcess): void {
 	const output = bot.stdout + bot.stderr;
-	const interactionTokens = [...new Set(world.discord.requests.filter((r) => r.interactionId).map((r) => decodeURIComponent(r.path.split('/')[4] ?? '')))].filter((t) => t.length > 20);
+	const interactionTokens = [
+		...new Set(world.discord.requests.filter((r) => r.interactionId).map((r) => decodeURIComponent(r.path.split('/')[4] ?? ''))),
+	].filter((t) => t.length > 20);
 	const secrets = [TOKEN, encodeURIComponent(TOKEN), TOKEN.split('.')[2] as string, HIAPI_KEY, ...interactionTokens];
 	if (bot.logs.length < 5) throw new Error('too few log lines to judge');
 	for (const secret of secrets) {

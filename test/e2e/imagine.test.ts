@@ -41,7 +41,10 @@ describe('/imagine end to end', () => {
 		expect(edit?.files[0]?.data.equals(world.hiapi.cdnBytes(task?.taskId ?? ''))).toBe(true);
 		expect(edit?.files[0]?.filename).toMatch(/\.png$/);
 		expect(edit?.files[0]?.contentType).toBe('image/png');
-		const payload = edit?.json as { attachments: Array<{ id: string }>; embeds: Array<{ description: string; image?: { url: string }; fields: Array<{ name: string; value: string }> }> };
+		const payload = edit?.json as {
+			attachments: Array<{ id: string }>;
+			embeds: Array<{ description: string; image?: { url: string }; fields: Array<{ name: string; value: string }> }>;
+		};
 		expect(payload.attachments).toEqual([expect.objectContaining({ id: '0' })]);
 		const embed = payload.embeds[0];
 		expect(embed?.description).toBe('a lighthouse at dawn, oil painting');
@@ -98,7 +101,9 @@ describe('/imagine end to end', () => {
 		}
 		const fields = await usage(world, userId);
 		expect(fields.Spent).toBe(`$0.${String(deferred.length * 5).padStart(2, '0')}`);
-		expect(world.hiapi.submits().filter((r) => String((r.json as { input?: { prompt?: string } }).input?.prompt).startsWith('burst')).length).toBe(deferred.length);
+		expect(world.hiapi.submits().filter((r) => String((r.json as { input?: { prompt?: string } }).input?.prompt).startsWith('burst')).length).toBe(
+			deferred.length,
+		);
 	});
 
 	it('works in DMs with a separate budget', async () => {

@@ -16,14 +16,24 @@ afterAll(async () => {
 });
 
 function vmHwmMiB(pid: number): number {
-	const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:')) ?? '';
+	const line =
+		readFileSync(`/proc/${pid}/status`, 'utf8')
+			.split('\n')
+			.find((l) => l.startsWith('VmHWM:')) ?? '';
 	return Number(/(\d+)/.exec(line)?.[1]) / 1024;
 }
 
 describe('load', () => {
 	it('200 interactions from 50 users in one second: all acknowledged, limits held, every job ends once', async () => {
 		world.hiapi.setDefault({ durationMs: 2000 });
-		const bot = await world.start({ IMAGE_PRICE_USD: '0.05', DEFAULT_USER_BUDGET_USD: '0.15', MAX_JOBS_PER_USER: '2', MAX_CONCURRENT_JOBS: '8', POLL_INTERVAL_MS: '250', TASK_TIMEOUT_MS: '60000' });
+		const bot = await world.start({
+			IMAGE_PRICE_USD: '0.05',
+			DEFAULT_USER_BUDGET_USD: '0.15',
+			MAX_JOBS_PER_USER: '2',
+			MAX_CONCURRENT_JOBS: '8',
+			POLL_INTERVAL_MS: '250',
+			TASK_TIMEOUT_MS: '60000',
+		});
 		try {
 			const users = Array.from({ length: 50 }, () => newUserId());
 			const sent = [];
@@ -40,7 +50,10 @@ describe('load', () => {
 			for (const r of refused) expect((await replyContent(world, r.id)).content).toMatch(/already have 2 images in progress/);
 
 			// Queued jobs show their place in line.
-			const waiting = await world.discord.waitFor((r) => r.method === 'PATCH' && /you are #\d+ in line/.test(String((r.json as { content?: string }).content)), 10_000);
+			const waiting = await world.discord.waitFor(
+				(r) => r.method === 'PATCH' && /you are #\d+ in line/.test(String((r.json as { content?: string }).content)),
+				10_000,
+			);
 			expect(waiting.status).toBe(200);
 
 			const outcomes = await Promise.all(deferred.map((s) => outcome(world, bot, s.id, 90_000)));
@@ -65,12 +78,21 @@ describe('load', () => {
 		try {
 			const sent = [0, 1, 2].map((i) => imagine(world, { prompt: `line ${i}`, userId: newUserId() }));
 			const last = sent[2]?.id as string;
-			await world.discord.waitFor((r) => r.interactionId === last && r.method === 'PATCH' && String((r.json as { content?: string }).content).includes('#2 in line'), 10_000);
-			await world.discord.waitFor((r) => r.interactionId === last && r.method === 'PATCH' && String((r.json as { content?: string }).content).includes('#1 in line'), 15_000);
+			await world.discord.waitFor(
+				(r) => r.interactionId === last && r.method === 'PATCH' && String((r.json as { content?: string }).content).includes('#2 in line'),
+				10_000,
+			);
+			await world.discord.waitFor(
+				(r) => r.interactionId === last && r.method === 'PATCH' && String((r.json as { content?: string }).content).includes('#1 in line'),
+				15_000,
+			);
 			const outcomes = await Promise.all(sent.map((s) => outcome(world, bot, s.id, 30_000)));
 			expect(outcomes.map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered']);
 			// Never more than one task at hiapi at a time.
-			const tasks = world.hiapi.tasks().filter((t) => t.prompt.startsWith('line ')).sort((a, b) => a.createdAt - b.createdAt);
+			const tasks = world.hiapi
+				.tasks()
+				.filter((t) => t.prompt.startsWith('line '))
+				.sort((a, b) => a.createdAt - b.createdAt);
 			for (let i = 1; i < tasks.length; i++) expect((tasks[i]?.createdAt ?? 0) - (tasks[i - 1]?.createdAt ?? 0)).toBeGreaterThanOrEqual(2400);
 			// Progress edits on the first job: at most one per 5 s.
 			const edits = world.discord.edits(sent[0]?.id as string).filter((e) => !e.files.length);

@@ -166,7 +166,7 @@ describe('graceful shutdown', () => {
 		let sent!: SentInteraction;
 		await withBot(
 			async (bot) => {
-			sent = imagine(world, { prompt: 'outlive-grace', userId });
+				sent = imagine(world, { prompt: 'outlive-grace', userId });
 				await bot.waitForLog((l) => l.jobId === sent.id && l.msg === 'task submitted');
 				const t0 = Date.now();
 				expect(await bot.stop()).toMatchObject({ code: 0 });

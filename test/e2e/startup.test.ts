@@ -102,7 +102,9 @@ describe('npm run deploy-commands', () => {
 	it('registers in one guild when DISCORD_GUILD_ID is set, and fails clearly on a bad token', async () => {
 		const run = spawnBot({ ...world.env, DISCORD_GUILD_ID: world.guildId }, world.dataDir, script);
 		expect((await run.exited).code).toBe(0);
-		expect(world.discord.requests.some((r) => r.method === 'PUT' && r.path === `/v10/applications/${APP_ID}/guilds/${world.guildId}/commands` && r.status === 200)).toBe(true);
+		expect(
+			world.discord.requests.some((r) => r.method === 'PUT' && r.path === `/v10/applications/${APP_ID}/guilds/${world.guildId}/commands` && r.status === 200),
+		).toBe(true);
 		const bad = spawnBot({ ...world.env, DISCORD_TOKEN: 'MTEwMDAwMDAwMDAwMDAwMDAwMQ.bad.secretsecretsecretsecret' }, world.dataDir, script);
 		expect((await bad.exited).code).toBe(1);
 		expect(bad.stderr).toMatch(/^imagine-bot: deploy failed: /);

@@ -82,9 +82,7 @@ async function rawGateway(emu: DiscordEmulator) {
 		inbox.push(JSON.parse(data.toString()) as (typeof inbox)[number]);
 		wake?.();
 	});
-	const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-		ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-	);
+	const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 	await once(ws, 'open');
 	return {
 		closed,
@@ -302,8 +300,7 @@ describe('discord emulator protocol edges (raw clients)', () => {
 		return gateway;
 	}
 
-	const callbackUrl = (emu: DiscordEmulator, id: string, token: string): string =>
-		`${emu.apiUrl}/v10/interactions/${id}/${token}/callback`;
+	const callbackUrl = (emu: DiscordEmulator, id: string, token: string): string => `${emu.apiUrl}/v10/interactions/${id}/${token}/callback`;
 	const post = (url: string, body: unknown): Promise<Response> =>
 		fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 

@@ -11,15 +11,7 @@ import { createInteraction } from './interactions.js';
 import { Recorder } from './recording.js';
 import { buildRoutes } from './routes.js';
 import { EmulatorState } from './state.js';
-import type {
-	DiscordEmulator,
-	DiscordEmulatorOptions,
-	EmulatedGuild,
-	FaultMatch,
-	InteractionOptions,
-	RecordedRequest,
-	SentInteraction,
-} from './types.js';
+import type { DiscordEmulator, DiscordEmulatorOptions, EmulatedGuild, FaultMatch, InteractionOptions, RecordedRequest, SentInteraction } from './types.js';
 
 export class Emulator implements DiscordEmulator {
 	readonly guilds: EmulatedGuild[];

@@ -6,13 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-	type ApplicationFlags,
-	type GatewayReadyDispatchData,
-	GatewayCloseCodes,
-	GatewayDispatchEvents,
-	GatewayOpcodes,
-} from 'discord-api-types/v10';
+import { type ApplicationFlags, type GatewayReadyDispatchData, GatewayCloseCodes, GatewayDispatchEvents, GatewayOpcodes } from 'discord-api-types/v10';
 import { guildCreate } from './payloads.js';
 import type { EmulatorState } from './state.js';
 import { isRecord } from './util.js';

@@ -57,9 +57,7 @@ function buildInteraction(state: EmulatorState, id: string, token: string, opts:
 
 	const resolved = resolveOptions(state, opts, guildId !== null, permissions);
 	const data = {
-		id: state.commandIds.get(`${guildId ?? 'global'}:1:${opts.commandName}`) ??
-			state.commandIds.get(`global:1:${opts.commandName}`) ??
-			snowflake(),
+		id: state.commandIds.get(`${guildId ?? 'global'}:1:${opts.commandName}`) ?? state.commandIds.get(`global:1:${opts.commandName}`) ?? snowflake(),
 		name: opts.commandName,
 		type: ApplicationCommandType.ChatInput as const,
 		...(opts.options ? { options: opts.options } : {}),

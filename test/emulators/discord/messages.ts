@@ -5,8 +5,7 @@ import type { RecordedFile } from './types.js';
 import { isRecord, iso, snowflake } from './util.js';
 
 /** Flags a new message may carry (ephemeral, suppress embeds/notifications, components v2). */
-const CREATE_FLAGS =
-	MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
+const CREATE_FLAGS = MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
 /** Flags an edit may change. */
 const EDIT_FLAGS = MessageFlags.SuppressEmbeds | MessageFlags.IsComponentsV2;
 

@@ -32,15 +32,11 @@ export class Recorder {
 	}
 
 	edits(interactionId: string): RecordedRequest[] {
-		return this.requests.filter(
-			(r) => r.interactionId === interactionId && r.method === 'PATCH' && r.path.endsWith('/messages/@original'),
-		);
+		return this.requests.filter((r) => r.interactionId === interactionId && r.method === 'PATCH' && r.path.endsWith('/messages/@original'));
 	}
 
 	followUps(interactionId: string): RecordedRequest[] {
-		return this.requests.filter(
-			(r) => r.interactionId === interactionId && r.method === 'POST' && /^\/v10\/webhooks\/[^/]+\/[^/]+$/.test(r.path),
-		);
+		return this.requests.filter((r) => r.interactionId === interactionId && r.method === 'POST' && /^\/v10\/webhooks\/[^/]+\/[^/]+$/.test(r.path));
 	}
 
 	channelMessages(channelId: string): RecordedRequest[] {
@@ -107,9 +103,7 @@ export class Recorder {
 	private takeFault(method: string, record: RecordedRequest): Fault | undefined {
 		const fault = this.faults.find(
 			(f) =>
-				f.remaining > 0 &&
-				(f.method === undefined || f.method === method) &&
-				(record.path.includes(f.pathIncludes) || record.rawPath.includes(f.pathIncludes)),
+				f.remaining > 0 && (f.method === undefined || f.method === method) && (record.path.includes(f.pathIncludes) || record.rawPath.includes(f.pathIncludes)),
 		);
 		if (!fault) return undefined;
 		fault.remaining--;

@@ -55,7 +55,9 @@ export function interactionCallback(state: EmulatorState, ctx: RouteContext): Re
 		if (!built.ok) return withId(built.reply);
 		message = built.message;
 	} else {
-		return withId(formError(['type'], 'INTERACTION_RESPONSE_TYPE_INVALID', `Unsupported interaction response type ${String(body.type)} for an application command`));
+		return withId(
+			formError(['type'], 'INTERACTION_RESPONSE_TYPE_INVALID', `Unsupported interaction response type ${String(body.type)} for an application command`),
+		);
 	}
 
 	interaction.acknowledged = true;

@@ -34,12 +34,8 @@ export function buildRoutes(state: EmulatorState): Route[] {
 		r('GET', '/v10/applications/@me', true, () => ({ status: 200, body: application(state) })),
 		r('GET', '/v10/applications/:appId/commands', true, (ctx) => getCommands(state, ctx, null)),
 		r('PUT', '/v10/applications/:appId/commands', true, (ctx) => putCommands(state, ctx, null)),
-		r('GET', '/v10/applications/:appId/guilds/:guildId/commands', true, (ctx) =>
-			getCommands(state, ctx, ctx.params.guildId ?? null),
-		),
-		r('PUT', '/v10/applications/:appId/guilds/:guildId/commands', true, (ctx) =>
-			putCommands(state, ctx, ctx.params.guildId ?? null),
-		),
+		r('GET', '/v10/applications/:appId/guilds/:guildId/commands', true, (ctx) => getCommands(state, ctx, ctx.params.guildId ?? null)),
+		r('PUT', '/v10/applications/:appId/guilds/:guildId/commands', true, (ctx) => putCommands(state, ctx, ctx.params.guildId ?? null)),
 		r('GET', '/v10/guilds/:guildId', true, (ctx) => {
 			const guild = state.guilds.find((g) => g.id === ctx.params.guildId);
 			if (!guild) return apiError(404, 10004, 'Unknown Guild');
