@@ -10,7 +10,7 @@ import {
 	type User,
 } from 'discord.js';
 import type { Command } from '../src/command.js';
-import type { AuditEntry } from '../src/ledger.js';
+import type { AuditEntry } from '../src/audit.js';
 import { COLOR, UserError, discordTime, resetText } from '../src/messages.js';
 import { formatUsd, parseUsd } from '../src/money.js';
 
@@ -50,7 +50,12 @@ const data = {
 			options: [amount("Dollars per period, or 'off' for no cap")],
 		},
 		{ name: 'top', description: 'Top spenders this period', type: ApplicationCommandOptionType.Subcommand },
-		{ name: 'history', description: 'Recent budget changes for a member', type: ApplicationCommandOptionType.Subcommand, options: [user] },
+		{
+			name: 'history',
+			description: "Recent changes: a member's budget, or without a member the server's settings and blocklist",
+			type: ApplicationCommandOptionType.Subcommand,
+			options: [{ ...user, description: 'The member (leave out for server-wide changes)', required: false }],
+		},
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -74,7 +79,13 @@ function targetOf(raw: User): User {
 }
 
 function describe(e: AuditEntry): string {
-	return `${discordTime(e.at)} <@${e.moderatorId}> **${e.action}**: ${e.old ?? '—'} → ${e.new ?? '—'}`;
+	const what =
+		e.action === 'blocklist-add'
+			? `blocked "${e.new ?? ''}"`
+			: e.action === 'blocklist-remove'
+				? `unblocked "${e.old ?? ''}"`
+				: `${e.old ?? '—'} → ${e.new ?? '—'}`;
+	return `${discordTime(e.at)} <@${e.moderatorId}> **${e.action}**: ${what}`;
 }
 
 export default {
@@ -151,10 +162,11 @@ export default {
 				return;
 			}
 			case 'history': {
-				const target = targetOf(interaction.options.getUser('user', true));
-				const entries = await s.ledger.history(guildId, target.id, 10);
+				const raw = interaction.options.getUser('user');
+				const target = raw ? targetOf(raw) : null;
+				const entries = await s.ledger.history(guildId, target ? target.id : null, 10);
 				await reply({
-					title: `Budget changes for ${target.username}`,
+					title: target ? `Budget changes for ${target.username}` : 'Server-wide changes',
 					description: entries.length ? entries.map(describe).join('\n') : 'No changes recorded.',
 				});
 				return;

@@ -2,6 +2,7 @@
 // All amounts are integer micro-dollars. Every mutation runs inside one Store.write block, so a
 // reservation is checked against and taken from every applicable limit at once.
 import { z } from 'zod';
+import { Audit, type AuditEntry } from './audit.js';
 import type { Logger } from './log.js';
 import { formatUsd } from './money.js';
 import { periodAt, type BudgetPeriod, type Period } from './period.js';
@@ -57,25 +58,13 @@ const reservationSchema = z.object({
 	endedAt: z.number().optional(),
 });
 const userLimitSchema = z.object({ v: z.literal(1), limit: nonNegative });
-const guildSettingsSchema = z.object({ v: z.literal(1), defaultLimit: nonNegative.optional(), cap: nonNegative.optional() });
-export const auditEntrySchema = z.object({
-	at: z.number(),
-	guildId: z.string(),
-	moderatorId: z.string(),
-	targetId: z.string().nullable(),
-	action: z.enum(['set', 'clear', 'reset', 'default', 'cap']),
-	old: z.string().nullable(),
-	new: z.string().nullable(),
-});
-const auditSchema = z.object({ v: z.literal(1), entries: z.array(auditEntrySchema) });
+const guildSettingsSchema = z.object({ v: z.literal(1), defaultLimit: nonNegative.optional(), cap: nonNegative.optional(), paused: z.boolean().optional() });
 
 export type Reservation = z.infer<typeof reservationSchema>;
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
 type StoredCounter = z.infer<typeof counterSchema>;
 type StoredPool = z.infer<typeof poolSchema>;
 type GuildSettings = z.infer<typeof guildSettingsSchema>;
 
-const AUDIT_KEEP = 50;
 const GLOBAL_SCOPE = '*';
 const emptyCounter = (): StoredCounter => ({ v: 1, spent: 0, reserved: 0, images: 0 });
 const emptyPool = (): StoredPool => ({ ...emptyCounter(), users: [] });
@@ -87,7 +76,6 @@ const keys = {
 	reservation: (id: string) => `ledger:res:${id}`,
 	userLimit: (guildId: string, userId: string) => `ledger:limit:${guildId}:${userId}`,
 	guild: (guildId: string) => `ledger:guild:${guildId}`,
-	audit: (guildId: string, subject: string) => `ledger:audit:${guildId}:${subject}`,
 };
 
 /** The standing after `amount` more is reserved: derived, so a reservation needs no second read. */
@@ -103,6 +91,8 @@ export interface LedgerOptions {
 	globalLimit: number | undefined;
 	logger: Logger;
 	now?: () => number;
+	/** Where changes are recorded; by default an Audit on the same store. */
+	audit?: Audit;
 }
 
 export interface TopEntry {
@@ -113,12 +103,14 @@ export interface TopEntry {
 
 export class Ledger {
 	readonly now: () => number;
+	readonly audit: Audit;
 
 	constructor(
 		private readonly store: Store,
 		private readonly options: LedgerOptions,
 	) {
 		this.now = options.now ?? Date.now;
+		this.audit = options.audit ?? new Audit(store, options.logger, this.now);
 	}
 
 	currentPeriod(): Period {
@@ -276,6 +268,13 @@ export class Ledger {
 		return settings ?? { v: 1 };
 	}
 
+	/** True while moderators have paused image making in the guild. */
+	async isPaused(guildId: string): Promise<boolean> {
+		const settings = await this.store.get(keys.guild(guildId), guildSettingsSchema);
+		// Unreadable settings read as paused: the safe side for money.
+		return settings === CORRUPT || settings?.paused === true;
+	}
+
 	// ── Moderator operations (each audited) ─────────────────────────────────────────────
 
 	/** Sets (or with `null` removes) a user's override. */
@@ -286,7 +285,7 @@ export class Ledger {
 			const old = before === undefined ? null : before === CORRUPT ? 'unreadable' : formatUsd(before.limit);
 			if (limit === null) await tx.delete(key);
 			else await tx.set(key, { v: 1, limit });
-			return this.audit(tx, {
+			return this.audit.record(tx, {
 				guildId,
 				moderatorId,
 				targetId: userId,
@@ -305,7 +304,7 @@ export class Ledger {
 			const next = before === undefined || before === CORRUPT ? emptyCounter() : { ...before, spent: 0 };
 			await tx.set(key, next);
 			const old = before === undefined ? formatUsd(0) : before === CORRUPT ? 'unreadable' : formatUsd(before.spent);
-			return this.audit(tx, { guildId, moderatorId, targetId: userId, action: 'reset', old: `spent ${old}`, new: `spent ${formatUsd(0)}` });
+			return this.audit.record(tx, { guildId, moderatorId, targetId: userId, action: 'reset', old: `spent ${old}`, new: `spent ${formatUsd(0)}` });
 		});
 	}
 
@@ -332,7 +331,7 @@ export class Ledger {
 			await tx.set(key, next);
 			const show = (v: number | undefined) =>
 				v === undefined ? (action === 'cap' ? 'no cap' : `bot default ${formatUsd(this.options.defaultLimit)}`) : formatUsd(v);
-			return this.audit(tx, {
+			return this.audit.record(tx, {
 				guildId,
 				moderatorId,
 				targetId: null,
@@ -343,21 +342,9 @@ export class Ledger {
 		});
 	}
 
-	private async audit(tx: Tx, change: Omit<AuditEntry, 'at'>): Promise<AuditEntry> {
-		const entry: AuditEntry = { at: this.now(), ...change };
-		const key = keys.audit(change.guildId, change.targetId ?? 'guild');
-		const stored = await tx.get(key, auditSchema);
-		const entries = stored === undefined || stored === CORRUPT ? [] : stored.entries;
-		await tx.set(key, { v: 1, entries: [...entries, entry].slice(-AUDIT_KEEP) });
-		this.options.logger.info({ audit: entry }, 'budget changed');
-		return entry;
-	}
-
-	/** Newest first. */
-	async history(guildId: string, subject: string | null, limit = 10): Promise<AuditEntry[]> {
-		const stored = await this.store.get(keys.audit(guildId, subject ?? 'guild'), auditSchema);
-		if (stored === undefined || stored === CORRUPT) return [];
-		return stored.entries.slice(-limit).reverse();
+	/** Newest first: a member's changes, or with `null` the server-wide ones. */
+	history(guildId: string, subject: string | null | undefined, limit = 10): Promise<AuditEntry[]> {
+		return this.audit.history(guildId, subject, limit);
 	}
 
 	/** The guild's top spenders in the current period. */

@@ -1,5 +1,7 @@
 // Composition root: config → logger → store → services → Discord; signals stop it cleanly.
 import { Events, Status } from 'discord.js';
+import { Audit } from './audit.js';
+import { Blocklist } from './blocklist.js';
 import { attachRouter, createClient, createDelivery } from './bot.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { startHealthServer } from './health.js';
@@ -8,6 +10,7 @@ import { JobRunner } from './jobs.js';
 import { Ledger } from './ledger.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
+import { migrate } from './migrate.js';
 import { Pricing } from './pricing.js';
 import { Store, StoreError } from './store.js';
 
@@ -26,8 +29,9 @@ async function main(): Promise<void> {
 	let store: Store;
 	try {
 		store = await Store.open(config.storeUrl, logger);
+		await migrate(store, logger);
 	} catch (error) {
-		logger.fatal({ err: error }, error instanceof StoreError ? error.message : 'cannot open the store');
+		logger.fatal({ err: error }, error instanceof StoreError ? error.message : `cannot open the store: ${(error as Error).message}`);
 		logger.flush();
 		process.exit(1);
 	}
@@ -40,12 +44,15 @@ async function main(): Promise<void> {
 		logger: logger.child({ component: 'hiapi' }),
 		observer: { request: (op, seconds) => metrics.hiapiLatency.observe({ op }, seconds), retried: (kind) => metrics.hiapiErrors.inc({ kind }) },
 	});
+	const audit = new Audit(store, logger);
 	const ledger = new Ledger(store, {
 		period: config.budgetPeriod,
 		defaultLimit: config.defaultUserBudgetMicros,
 		globalLimit: config.globalBudgetMicros,
 		logger,
+		audit,
 	});
+	const blocklist = new Blocklist(store, audit);
 	const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
 	const client = createClient(config);
 	const jobs = new JobRunner({
@@ -60,7 +67,12 @@ async function main(): Promise<void> {
 		maxConcurrent: config.maxConcurrentJobs,
 		maxPerUser: config.maxJobsPerUser,
 	});
-	attachRouter(client, { config, logger, ledger, jobs, pricing, metrics });
+	attachRouter(client, { config, logger, ledger, blocklist, jobs, pricing, metrics });
+
+	// Finished jobs older than the retention go in the background, a batch at a time; buttons then say "too old".
+	const retentionMs = config.jobRetentionDays * 86_400_000;
+	const prune = () => void jobs.prune(retentionMs).catch((error: unknown) => logger.error({ err: error }, 'pruning old jobs failed'));
+	const pruneTimer = setInterval(prune, 3_600_000).unref();
 
 	// Up from READY until a disconnect; up again on RESUMED or a new READY.
 	let gatewayUp = false;
@@ -95,6 +107,7 @@ async function main(): Promise<void> {
 		logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
 		const { finished, leftOpen } = await jobs.stop(config.shutdownGraceMs);
 		pricing.stop();
+		clearInterval(pruneTimer);
 		await client.destroy();
 		health?.close();
 		await hiapi.close();
@@ -118,7 +131,10 @@ async function main(): Promise<void> {
 	client.on(Events.ShardResume, (shardId) => logger.info({ shardId }, 'gateway resumed'));
 	client.once(Events.ClientReady, (c) => {
 		logger.info({ user: c.user.tag, applicationId: c.application.id, guilds: c.guilds.cache.size }, 'connected to Discord');
-		void jobs.resume().then((n) => n && logger.info({ resumed: n }, 'resumed open jobs'));
+		void jobs
+			.resume()
+			.then((n) => n && logger.info({ resumed: n }, 'resumed open jobs'))
+			.then(prune);
 	});
 
 	await pricing.start();

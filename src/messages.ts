@@ -1,5 +1,6 @@
 // Everything a member or moderator reads: short, specific, friendly, never a stack trace or upstream text.
-import type { APIEmbed } from 'discord.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import { buildCustomId } from './custom-id.js';
 import type { HiapiErrorKind } from './hiapi/index.js';
 import type { RefusalReason, Standing } from './ledger.js';
 import { formatUsd } from './money.js';
@@ -82,8 +83,13 @@ export interface DeliveredInfo {
 	seconds: number;
 	price: number;
 	remaining: number;
+	/** Who asked (and paid): named in the embed so everyone sees whose image it is. */
+	requesterId: string;
+	kind: 'imagine' | 'reroll' | 'remix';
 	fileName?: string;
 }
+
+const KIND_LABEL = { imagine: 'Requested by', reroll: 'Rerolled by', remix: 'Remixed by' } as const;
 
 export function imageEmbed(d: DeliveredInfo): APIEmbed {
 	return {
@@ -91,6 +97,8 @@ export function imageEmbed(d: DeliveredInfo): APIEmbed {
 		description: truncate(d.prompt, 4000),
 		...(d.fileName ? { image: { url: `attachment://${d.fileName}` } } : {}),
 		fields: [
+			// A mention inside an embed never pings anyone.
+			{ name: KIND_LABEL[d.kind], value: `<@${d.requesterId}>`, inline: true },
 			{ name: 'Aspect ratio', value: d.aspectRatio, inline: true },
 			{ name: 'Time', value: `${d.seconds.toFixed(1)} s`, inline: true },
 			{ name: 'Cost', value: formatUsd(d.price), inline: true },
@@ -113,3 +121,44 @@ export function progressText(phase: 'waiting' | 'submitting' | 'queued' | 'runni
 			return `🎨 Generating your image… (${elapsed})`;
 	}
 }
+
+/** The row under every delivered image. Labels keep the words; the custom ids carry the job to load. */
+export function resultButtons(jobId: string): APIActionRowComponent<APIButtonComponent> {
+	const button = (
+		action: 'reroll' | 'remix' | 'delete',
+		label: string,
+		emoji: string,
+		style: ButtonStyle.Secondary | ButtonStyle.Danger,
+	): APIButtonComponent => ({
+		type: ComponentType.Button,
+		style,
+		label,
+		emoji: { name: emoji },
+		custom_id: buildCustomId({ command: 'imagine', action, jobId }),
+	});
+	return {
+		type: ComponentType.ActionRow,
+		components: [
+			button('reroll', 'Reroll', '🔁', ButtonStyle.Secondary),
+			button('remix', 'Remix', '🎨', ButtonStyle.Secondary),
+			button('delete', 'Delete', '🗑️', ButtonStyle.Danger),
+		],
+	};
+}
+
+export const TEXT = {
+	restarting: 'The bot is restarting. Try again in a few seconds.',
+	tooOld: 'This image is too old for its buttons to work any more. Use `/imagine` to make a new one.',
+	notOurs: "This button isn't one the bot knows any more. Use `/imagine` to make a new image.",
+	unreadableJob: "This image's record could not be read, so its buttons can't be used. Use `/imagine` instead.",
+	paused: 'Image making is paused in this server.',
+	tooMany: (max: number) => `You already have ${max} image${max === 1 ? '' : 's'} in progress. Wait for one to finish.`,
+	onlyRequesterDeletes: (requesterId: string | undefined) =>
+		requesterId ? `Only <@${requesterId}> or a moderator can delete this.` : 'Only the person who made this image or a moderator can delete it.',
+	blocked: (term: string | undefined) =>
+		term === undefined
+			? "Your prompt contains a term this server doesn't allow. Try a different prompt. You were not charged."
+			: `Your prompt matches the blocked term "${term}" (shown because you can manage this server). You were not charged.`,
+	badPrompt: (length: number, max: number) =>
+		length === 0 ? 'Your prompt is empty. Describe the image you want.' : `Your prompt is too long (${length} characters; the limit is ${max}).`,
+} as const;

@@ -23,6 +23,9 @@ export class StoreError extends Error {
 
 type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown>;
 
+/** Every key is stored as `imagine-bot:<key>`. */
+const NAMESPACE = 'imagine-bot';
+
 export class Store {
 	private queue: Promise<unknown> = Promise.resolve();
 	// Writes are only reachable through write(), so nothing can bypass the queue.
@@ -83,14 +86,17 @@ export class Store {
 	}
 
 	private static keyv(adapter: KeyvStoreAdapter, logger: Logger): Keyv {
-		const keyv = new Keyv({ store: adapter, namespace: 'imagine-bot', throwOnErrors: true });
+		const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
 		// Without a listener an adapter error event would crash the process.
 		keyv.on('error', (error: unknown) => logger.error({ err: error }, 'store error'));
 		return keyv;
 	}
 
 	async get<T>(key: string, schema: z.ZodType<T>): Promise<Read<T>> {
-		const raw: unknown = await this.keyv.get(key);
+		return this.validate(key, await this.keyv.get(key), schema);
+	}
+
+	private validate<T>(key: string, raw: unknown, schema: z.ZodType<T>): Read<T> {
 		if (raw === undefined) return undefined;
 		const parsed = schema.safeParse(raw);
 		if (parsed.success) return parsed.data;
@@ -118,6 +124,63 @@ export class Store {
 		const result = this.queue.then(run, run);
 		this.queue = result.catch(() => undefined);
 		return result;
+	}
+
+	/**
+	 * Records whose key starts with `prefix`, in key order (or reversed). For listings and background work,
+	 * never a hot path: SQLite pages through the primary-key index, so memory stays bounded. `keys` skips
+	 * records before they are validated.
+	 */
+	async *scan<T>(
+		prefix: string,
+		schema: z.ZodType<T>,
+		options: { reverse?: boolean; batch?: number; keys?: (key: string) => boolean } = {},
+	): AsyncGenerator<{ key: string; value: Read<T> }> {
+		const batch = options.batch ?? 500;
+		if (!this.sql) {
+			// Keyv's Redis adapter can only SCAN the whole namespace; the fleet issue gives Redis real indexes.
+			const found: Array<[string, unknown]> = [];
+			const iterator = this.keyv.iterator?.bind(this.keyv);
+			if (!iterator) throw new StoreError('this store cannot list records');
+			for await (const [key, value] of iterator(undefined) as AsyncIterable<[string, unknown]>) {
+				if (key.startsWith(prefix) && (options.keys?.(key) ?? true)) found.push([key, value]);
+			}
+			found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+			if (options.reverse) found.reverse();
+			for (const [key, raw] of found) yield { key, value: this.validate(key, raw, schema) };
+			return;
+		}
+		const full = `${NAMESPACE}:${prefix}`;
+		let low = full;
+		let high = `${full}\uffff`;
+		for (;;) {
+			const rows = (await this.sql(
+				options.reverse
+					? 'SELECT key, value FROM keyv WHERE key >= ? AND key < ? ORDER BY key DESC LIMIT ?'
+					: 'SELECT key, value FROM keyv WHERE key > ? AND key < ? ORDER BY key ASC LIMIT ?',
+				low,
+				high,
+				batch,
+			)) as Array<{ key: string; value: string }>;
+			for (const row of rows) {
+				const key = row.key.slice(NAMESPACE.length + 1);
+				if (options.keys && !options.keys(key)) continue;
+				let stored: { value?: unknown; expires?: number | null };
+				try {
+					stored = JSON.parse(row.value) as typeof stored;
+				} catch {
+					this.logger.error({ key }, 'unparseable record in store');
+					yield { key, value: CORRUPT };
+					continue;
+				}
+				if (typeof stored.expires === 'number' && stored.expires < Date.now()) continue;
+				yield { key, value: this.validate(key, stored.value, schema) };
+			}
+			if (rows.length < batch) return;
+			const last = (rows.at(-1) as { key: string }).key;
+			if (options.reverse) high = last;
+			else low = last;
+		}
 	}
 
 	/** True when the store answers a read. */

@@ -114,7 +114,7 @@ describe('/budget operations', () => {
 		expect(lines[0]).toMatch(new RegExp(`<@${moderator}> \\*\\*reset\\*\\*: spent \\$0\\.10 → spent \\$0\\.00`));
 		expect(lines[1]).toMatch(/\*\*clear\*\*: \$5\.00 → —/);
 		expect(lines[2]).toMatch(/\*\*set\*\*: — → \$5\.00/);
-		const audits = bot.logs.filter((l) => l.msg === 'budget changed' && (l.audit as { targetId?: string }).targetId === member);
+		const audits = bot.logs.filter((l) => l.msg === 'moderator change' && (l.audit as { targetId?: string }).targetId === member);
 		expect(audits.map((l) => (l.audit as { action: string }).action)).toEqual(['set', 'clear', 'reset']);
 		expect(audits[0]?.audit).toMatchObject({ moderatorId: moderator, guildId: world.guildId });
 	});

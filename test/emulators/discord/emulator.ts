@@ -4,14 +4,24 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type APIMessage, GatewayDispatchEvents } from 'discord-api-types/v10';
+import { type APIMessage, type APIModalInteractionResponseCallbackData, GatewayDispatchEvents } from 'discord-api-types/v10';
 import { Gateway } from './gateway.js';
 import { HttpFront } from './http.js';
-import { createInteraction } from './interactions.js';
+import { type CreatedInteraction, createButtonClick, createInteraction, createModalSubmit } from './interactions.js';
 import { Recorder } from './recording.js';
 import { buildRoutes } from './routes.js';
 import { EmulatorState } from './state.js';
-import type { DiscordEmulator, DiscordEmulatorOptions, EmulatedGuild, FaultMatch, InteractionOptions, RecordedRequest, SentInteraction } from './types.js';
+import type {
+	ClickButtonOptions,
+	DiscordEmulator,
+	DiscordEmulatorOptions,
+	EmulatedGuild,
+	FaultMatch,
+	InteractionOptions,
+	RecordedRequest,
+	SentInteraction,
+	SubmitModalOptions,
+} from './types.js';
 
 export class Emulator implements DiscordEmulator {
 	readonly guilds: EmulatedGuild[];
@@ -62,12 +72,41 @@ export class Emulator implements DiscordEmulator {
 	}
 
 	sendInteraction(opts: InteractionOptions): SentInteraction {
-		if (!this.gateway.hasSessions()) {
-			throw new Error('discord emulator: no gateway session to dispatch to; await waitForReady() first');
-		}
-		const { interaction, payload } = createInteraction(this.state, opts);
-		this.gateway.dispatchToAll(GatewayDispatchEvents.InteractionCreate, payload);
-		return { id: interaction.id, token: interaction.token, sentAt: interaction.sentAt };
+		this.requireSession();
+		return this.dispatch(createInteraction(this.state, opts));
+	}
+
+	clickButton(opts: ClickButtonOptions): SentInteraction {
+		this.requireSession();
+		return this.dispatch(createButtonClick(this.state, opts));
+	}
+
+	submitModal(opts: SubmitModalOptions): SentInteraction {
+		this.requireSession();
+		return this.dispatch(createModalSubmit(this.state, opts));
+	}
+
+	redeliver(interactionId: string): void {
+		const interaction = this.state.interactions.get(interactionId);
+		if (!interaction) throw new Error(`discord emulator: unknown interaction ${interactionId}`);
+		this.requireSession();
+		this.gateway.dispatchToAll(GatewayDispatchEvents.InteractionCreate, interaction.payload);
+	}
+
+	modal(interactionId: string): APIModalInteractionResponseCallbackData | undefined {
+		return this.state.interactions.get(interactionId)?.modal;
+	}
+
+	message(messageId: string): APIMessage | undefined {
+		return this.state.liveMessage(messageId);
+	}
+
+	deleted(messageId: string): boolean {
+		return this.state.isDeleted(messageId);
+	}
+
+	denyChannel(channelId: string): void {
+		this.state.deniedChannels.add(channelId);
 	}
 
 	callbacks(interactionId: string): RecordedRequest[] {
@@ -83,7 +122,8 @@ export class Emulator implements DiscordEmulator {
 	}
 
 	originalMessage(interactionId: string): APIMessage | undefined {
-		return this.state.interactions.get(interactionId)?.original;
+		const originalId = this.state.interactions.get(interactionId)?.originalId;
+		return originalId === undefined ? undefined : this.state.liveMessage(originalId);
 	}
 
 	channelMessages(channelId: string): RecordedRequest[] {
@@ -104,6 +144,19 @@ export class Emulator implements DiscordEmulator {
 
 	closeGateway(code = 4000): void {
 		this.gateway.closeAll(code);
+	}
+
+	private requireSession(): void {
+		if (!this.gateway.hasSessions()) {
+			throw new Error('discord emulator: no gateway session to dispatch to; await waitForReady() first');
+		}
+	}
+
+	/** Sends the dispatches the interaction needs first (roles it created), then INTERACTION_CREATE. */
+	private dispatch({ interaction, payload, pending }: CreatedInteraction): SentInteraction {
+		for (const { t, d } of pending) this.gateway.dispatchToAll(t, d);
+		this.gateway.dispatchToAll(GatewayDispatchEvents.InteractionCreate, payload);
+		return { id: interaction.id, token: interaction.token, sentAt: interaction.sentAt };
 	}
 
 	async close(): Promise<void> {

@@ -120,7 +120,12 @@ export function guildCreate(state: EmulatorState, guild: EmulatedGuild): Gateway
 		features: [],
 		emojis: [],
 		stickers: [],
-		roles: [role(guild.id, '@everyone', DEFAULT_MEMBER_PERMISSIONS, 0, false), role(botRoleId(state, guild), BOT_USERNAME, DEFAULT_APP_PERMISSIONS, 1, true)],
+		roles: [
+			role(guild.id, '@everyone', DEFAULT_MEMBER_PERMISSIONS, 0, false),
+			role(botRoleId(state, guild), BOT_USERNAME, DEFAULT_APP_PERMISSIONS, 1, true),
+			// Roles interactions referred to (created with GUILD_ROLE_CREATE), so a later IDENTIFY sees them too.
+			...(state.guildRoles.get(guild.id)?.values() ?? []),
+		],
 		channels: guild.channelIds.map((id, position) => textChannel(guild.id, id, position)),
 		threads: [],
 		// Discord always includes the bot's own member, so guild.members.me works.
