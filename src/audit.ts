@@ -21,10 +21,17 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 const PREFIX = 'audit:';
-/** Time first (13 digits sort as numbers), then a random tail so two changes in one millisecond both stay. */
-export const auditKey = (guildId: string, at: number) => `${PREFIX}${guildId}:${String(at).padStart(13, '0')}:${randomBytes(4).toString('hex')}`;
+let sequence = 0;
+/**
+ * Time first (13 digits sort as numbers), then this process's sequence (so changes in one millisecond keep
+ * their order), then a random tail (so two processes never write the same key).
+ */
+export const auditKey = (guildId: string, at: number) =>
+	`${PREFIX}${guildId}:${String(at).padStart(13, '0')}:${String((sequence = (sequence + 1) % 1e9)).padStart(9, '0')}:${randomBytes(3).toString('hex')}`;
 
 export class Audit {
+	private readonly listeners: Array<(entry: AuditEntry) => void> = [];
+
 	constructor(
 		private readonly store: Store,
 		private readonly logger: Logger,
@@ -36,15 +43,22 @@ export class Audit {
 		const entry: AuditEntry = { at: this.now(), ...change };
 		await tx.set(auditKey(entry.guildId, entry.at), entry);
 		this.logger.info({ audit: entry }, 'moderator change');
+		for (const listener of this.listeners) tx.afterCommit(() => listener(entry));
 		return entry;
 	}
 
-	/** Newest first. `subject` undefined = every entry; null = server-wide changes only; an id = that member or role. */
+	/** Told about every change once it is stored (the log channel). */
+	subscribe(listener: (entry: AuditEntry) => void): void {
+		this.listeners.push(listener);
+	}
+
+	/** Newest first. `subject` undefined = every entry; null = server-wide changes (role limits included); an id = that member or role. */
 	async history(guildId: string, subject: string | null | undefined, limit = 10): Promise<AuditEntry[]> {
 		const out: AuditEntry[] = [];
 		for await (const { value } of this.store.scan(`${PREFIX}${guildId}:`, auditEntrySchema, { reverse: true, batch: 100 })) {
 			if (!value || typeof value === 'symbol') continue;
-			if (subject !== undefined && value.targetId !== subject) continue;
+			const serverWide = value.targetId === null || value.action === 'role';
+			if (subject === null ? !serverWide : subject !== undefined && value.targetId !== subject) continue;
 			out.push(value);
 			if (out.length >= limit) break;
 		}

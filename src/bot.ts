@@ -16,6 +16,7 @@ import type { Config } from './config.js';
 import { parseCustomId } from './custom-id.js';
 import type { Delivery, Reply } from './delivery.js';
 import { TEXT, UserError } from './messages.js';
+import type { ChannelPoster } from './mod-log.js';
 
 export function createClient(config: Config): Client {
 	return new Client({
@@ -123,6 +124,23 @@ export function createDelivery(client: Client): Delivery {
 		},
 		async postInChannel(job, reply) {
 			await client.rest.post(Routes.channelMessages(job.channelId), payload(reply));
+		},
+		async followUp(job, reply, { ephemeral }) {
+			const { body, files } = payload(reply);
+			await client.rest.post(Routes.webhook(job.applicationId, job.token), {
+				body: { ...body, flags: ephemeral ? MessageFlags.Ephemeral : 0 },
+				files,
+				auth: false,
+			});
+		},
+	};
+}
+
+/** Posting in a channel by id over REST: the log channel needs no cache and no gateway event. */
+export function createChannelPoster(client: Client): ChannelPoster {
+	return {
+		async post(channelId, message) {
+			await client.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] } } });
 		},
 	};
 }

@@ -5,9 +5,10 @@ import type { Blocklist } from './blocklist.js';
 import type { Config } from './config.js';
 import type { CustomId, CustomIdAction } from './custom-id.js';
 import type { JobRunner } from './jobs.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from './ledger/index.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import type { ModLog } from './mod-log.js';
 import type { Pricing } from './pricing.js';
 
 /** What a command handler may use. Handlers stay thin: the work happens in these services. */
@@ -16,6 +17,8 @@ export interface Services {
 	logger: Logger;
 	ledger: Ledger;
 	blocklist: Blocklist;
+	/** The server's log channel (budget changes, cap notes). */
+	modLog: ModLog;
 	jobs: JobRunner;
 	pricing: Pricing;
 	metrics: Metrics;

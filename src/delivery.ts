@@ -29,6 +29,8 @@ export interface Reply {
 export interface Delivery {
 	editOriginal(job: Job, reply: Reply): Promise<void>;
 	postInChannel(job: Job, reply: Reply): Promise<void>;
+	/** A new message on the interaction (ephemeral: only the member who asked sees it). */
+	followUp(job: Job, reply: Reply, options: { ephemeral: boolean }): Promise<void>;
 }
 
 export type Delivered = 'reply' | 'channel' | 'undeliverable';

@@ -16,6 +16,8 @@ export const jobSchema = z.object({
 	userId: z.string(),
 	/** Shown in exports; absent on records from before it was kept. */
 	userName: z.string().optional(),
+	/** The member's roles when they asked (role limits), from the interaction payload. */
+	roleIds: z.array(z.string()).optional(),
 	guildId: z.string().nullable(),
 	channelId: z.string(),
 	kind: z.enum(JOB_KINDS).default('imagine'),

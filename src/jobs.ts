@@ -5,12 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { deliverReply, type Delivered, type Delivery, type Reply } from './delivery.js';
 import { HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from './hiapi/index.js';
 import { closeJob, insertJob, isJob, jobKeys, openJobIds, pruneJobs, readJob, type Job, type NewJob } from './job-record.js';
-import type { Ledger, RefusalReason, Standing, Who } from './ledger.js';
+import type { Ledger, RefusalReason, Standing, Who } from './ledger/index.js';
 import type { Logger } from './log.js';
-import { discordTime, failureMessage, imageEmbed, resultButtons } from './messages.js';
+import { discordTime, failureMessage, imageEmbed, lowBudgetText, resultButtons } from './messages.js';
 import type { Metrics } from './metrics.js';
 import { Progress } from './progress.js';
-import { CORRUPT, type Read, type Store } from './store.js';
+import { CORRUPT, type Read, type Store, type Tx } from './store.js';
 
 export type CreateResult =
 	| { status: 'created'; job: Job; standing: Standing }
@@ -82,10 +82,11 @@ export class JobRunner {
 
 	/** Reserves the price and persists the job in one atomic write; once per interaction id. */
 	async create(input: NewJob): Promise<CreateResult> {
-		const who: Who = { guildId: input.guildId, userId: input.userId };
+		const who: Who = { guildId: input.guildId, userId: input.userId, roleIds: input.roleIds ?? [] };
+		const details = { prompt: input.prompt, aspectRatio: input.aspectRatio, ...(input.userName ? { userName: input.userName } : {}) };
 		return this.o.store.write(async (tx): Promise<CreateResult> => {
 			if ((await readJob(tx, input.id)) !== undefined) return { status: 'duplicate' };
-			const result = await this.o.ledger.reserveIn(tx, input.id, who, input.price);
+			const result = await this.o.ledger.reserveIn(tx, input.id, who, input.price, details);
 			if (!result.ok) return { status: 'refused', reason: result.reason, standing: result.standing };
 			const at = this.now();
 			const job: Job = { v: 2, kind: 'imagine', ...input, state: 'reserved', createdAt: at, updatedAt: at };
@@ -210,7 +211,7 @@ export class JobRunner {
 					{ prompt: job.prompt, aspectRatio: job.aspectRatio },
 					{ idempotencyKey: job.id, deadline: this.now() + this.o.taskTimeoutMs, signal },
 				);
-				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() });
+				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() }, (tx) => this.o.ledger.noteTaskIn(tx, job.id, taskId));
 				log.info({ taskId, ms: this.now() - t0 }, 'task submitted');
 			}
 			const taskId = job.taskId as string;
@@ -235,7 +236,7 @@ export class JobRunner {
 				log.warn({ taskId, limit: job.attachmentSizeLimit }, 'image larger than the attachment limit; delivering a link');
 			}
 			await progress.close();
-			const standing = await this.o.ledger.standing({ guildId: job.guildId, userId: job.userId });
+			const standing = await this.o.ledger.standing({ guildId: job.guildId, userId: job.userId, roleIds: job.roleIds ?? [] });
 			const seconds = (this.now() - job.createdAt) / 1000;
 			const info = {
 				prompt: job.prompt,
@@ -275,6 +276,13 @@ export class JobRunner {
 			}
 			await this.finish(job, 'delivered', image ? `${how}:attached` : `${how}:linked`);
 			this.o.metrics.delivery.observe((this.now() - succeededAt) / 1000);
+			// Under 20 % left: tell the requester alone (an ephemeral follow-up needs the live token).
+			if (how === 'reply' && standing.limit > 0 && standing.remaining * 5 < standing.limit) {
+				const note = lowBudgetText(standing.remaining, standing.limit, job.price, standing.period.resetsAt);
+				await this.o.delivery
+					.followUp(job, { content: note }, { ephemeral: true })
+					.catch((error: unknown) => log.warn({ err: error }, 'low-budget note failed'));
+			}
 			this.o.metrics.spendCommitted.inc(job.price / 1_000_000);
 			log.info(
 				{ taskId, how, linked: !image, bytes: image?.bytes.length, ms: this.now() - started, totalMs: this.now() - job.createdAt, price: job.price },
@@ -318,9 +326,12 @@ export class JobRunner {
 		this.o.metrics.jobs.inc({ outcome: state === 'delivered' ? 'delivered' : (outcome.split(':')[0] ?? outcome) });
 	}
 
-	private async save(job: Job, patch: Partial<Job>): Promise<Job> {
+	private async save(job: Job, patch: Partial<Job>, also?: (tx: Tx) => Promise<void>): Promise<Job> {
 		const next: Job = { ...job, ...patch, updatedAt: this.now() };
-		await this.o.store.write((tx) => tx.set(jobKeys.job(job.id), next));
+		await this.o.store.write(async (tx) => {
+			await tx.set(jobKeys.job(job.id), next);
+			await also?.(tx);
+		});
 		return next;
 	}
 }

@@ -2,15 +2,16 @@
 import { Events, Status } from 'discord.js';
 import { Audit } from './audit.js';
 import { Blocklist } from './blocklist.js';
-import { attachRouter, createClient, createDelivery } from './bot.js';
+import { attachRouter, createChannelPoster, createClient, createDelivery } from './bot.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { startHealthServer } from './health.js';
 import { HiapiClient } from './hiapi/index.js';
 import { JobRunner } from './jobs.js';
-import { Ledger } from './ledger.js';
+import { Ledger } from './ledger/index.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { migrate } from './migrate.js';
+import { ModLog } from './mod-log.js';
 import { Pricing } from './pricing.js';
 import { Store, StoreError } from './store.js';
 
@@ -45,16 +46,19 @@ async function main(): Promise<void> {
 		observer: { request: (op, seconds) => metrics.hiapiLatency.observe({ op }, seconds), retried: (kind) => metrics.hiapiErrors.inc({ kind }) },
 	});
 	const audit = new Audit(store, logger);
+	const client = createClient(config);
+	// The log channel reads the server's settings through the ledger, which tells it about cap notes.
+	const modLog = new ModLog((guildId) => ledger.settings(guildId), createChannelPoster(client), logger.child({ component: 'mod-log' }));
 	const ledger = new Ledger(store, {
 		period: config.budgetPeriod,
 		defaultLimit: config.defaultUserBudgetMicros,
 		globalLimit: config.globalBudgetMicros,
 		logger,
 		audit,
+		onCapNote: (note) => modLog.capReached(note),
 	});
 	const blocklist = new Blocklist(store, audit);
 	const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
-	const client = createClient(config);
 	const jobs = new JobRunner({
 		store,
 		ledger,
@@ -67,7 +71,8 @@ async function main(): Promise<void> {
 		maxConcurrent: config.maxConcurrentJobs,
 		maxPerUser: config.maxJobsPerUser,
 	});
-	attachRouter(client, { config, logger, ledger, blocklist, jobs, pricing, metrics });
+	audit.subscribe((entry) => modLog.changed(entry));
+	attachRouter(client, { config, logger, ledger, blocklist, modLog, jobs, pricing, metrics });
 
 	// Finished jobs older than the retention go in the background, a batch at a time; buttons then say "too old".
 	const retentionMs = config.jobRetentionDays * 86_400_000;

@@ -2,7 +2,8 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import { buildCustomId } from './custom-id.js';
 import type { HiapiErrorKind } from './hiapi/index.js';
-import type { RefusalReason, Standing } from './ledger.js';
+import type { AuditEntry } from './audit.js';
+import type { LimitSource, RefusalReason, Standing } from './ledger/index.js';
 import { formatUsd } from './money.js';
 
 /** An expected problem whose message is shown to the user as is. */
@@ -162,3 +163,35 @@ export const TEXT = {
 	badPrompt: (length: number, max: number) =>
 		length === 0 ? 'Your prompt is empty. Describe the image you want.' : `Your prompt is too long (${length} characters; the limit is ${max}).`,
 } as const;
+
+/** Where a member's limit comes from, worded for the member or for a moderator. Role mentions ping nobody. */
+export function limitSourceText(source: LimitSource, audience: 'member' | 'moderator'): string {
+	switch (source.kind) {
+		case 'override':
+			return audience === 'member' ? 'set for you by a moderator' : 'override';
+		case 'role':
+			return `role <@&${source.roleId}>`;
+		case 'guild':
+			return audience === 'member' ? "this server's default" : 'server default';
+		case 'default':
+			return audience === 'member' ? "the bot's default" : 'bot default';
+	}
+}
+
+/** The private note after an image leaves its requester with less than 20 % of their limit. */
+export function lowBudgetText(remaining: number, limit: number, price: number, resetsAt: number | null): string {
+	const left = Math.floor(remaining / Math.max(1, price));
+	return `💡 You have ${formatUsd(remaining)} of your ${formatUsd(limit)} image budget left (about ${left} more image${left === 1 ? '' : 's'}). It resets ${resetText(resetsAt)}.`;
+}
+
+/** One audit entry as moderators read it (history, log channel). Mentions ping nobody. */
+export function auditLine(e: AuditEntry): string {
+	const target = e.targetId === null ? '' : e.action === 'role' ? ` <@&${e.targetId}>` : ` <@${e.targetId}>`;
+	const what =
+		e.action === 'blocklist-add'
+			? `blocked "${e.new ?? ''}"`
+			: e.action === 'blocklist-remove'
+				? `unblocked "${e.old ?? ''}"`
+				: `${e.old ?? '—'} → ${e.new ?? '—'}`;
+	return `${discordTime(e.at)} <@${e.moderatorId}> **${e.action}**${target}: ${what}`;
+}

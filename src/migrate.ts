@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { auditEntrySchema, auditKey } from './audit.js';
 import { jobKeys, jobSchema } from './job-record.js';
+import { counterSchema, keys as ledgerKeys, reservationSchema, utcDay, type Reservation } from './ledger/records.js';
 import type { Logger } from './log.js';
 import { CORRUPT, type Store, type Tx } from './store.js';
 
@@ -54,7 +55,44 @@ const toV2: Step = {
 	},
 };
 
-export const STEPS: readonly Step[] = [toV2];
+/** v3: pools stop listing members; each charge is indexed by period and carries what was asked; days add up. */
+const toV3: Step = {
+	version: 3,
+	what: 'ledger pools without member lists, charges indexed by period, spend per day',
+	async run(store, tx) {
+		let pools = 0;
+		for await (const { key, value } of store.scan('ledger:pool:', counterSchema)) {
+			if (!value || value === CORRUPT) continue;
+			await tx.set(key, value); // the schema drops v1's `users` list
+			pools += 1;
+		}
+		let charges = 0;
+		const days = new Map<string, { spent: number; images: number }>();
+		for await (const { value } of store.scan('ledger:res:', reservationSchema)) {
+			if (!value || value === CORRUPT) continue;
+			const job = await tx.get(jobKeys.job(value.id), jobSchema);
+			const known = job && job !== CORRUPT ? job : undefined;
+			const enriched: Reservation = {
+				...value,
+				...(value.prompt === undefined && known ? { prompt: known.prompt, aspectRatio: known.aspectRatio } : {}),
+				...(value.userName === undefined && known?.userName ? { userName: known.userName } : {}),
+				...(value.taskId === undefined && known?.taskId ? { taskId: known.taskId } : {}),
+			};
+			await tx.set(ledgerKeys.reservation(value.id), enriched);
+			await tx.set(ledgerKeys.reservationIndex(value.scope, value.periodKey, value.createdAt, value.id), { v: 1 });
+			if (value.state === 'committed') {
+				const dayKey = ledgerKeys.day(value.scope, utcDay(value.endedAt ?? value.createdAt));
+				const day = days.get(dayKey) ?? { spent: 0, images: 0 };
+				days.set(dayKey, { spent: day.spent + value.amount, images: day.images + 1 });
+			}
+			charges += 1;
+		}
+		for (const [key, day] of days) await tx.set(key, { v: 1, ...day });
+		return { pools, charges, days: days.size };
+	},
+};
+
+export const STEPS: readonly Step[] = [toV2, toV3];
 export const SCHEMA_VERSION = STEPS.reduce((max, s) => Math.max(max, s.version), 1);
 
 /** Brings the store to SCHEMA_VERSION. Refuses a store written by a newer version, which this one cannot read safely. */

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageFlags, PermissionFlagsBits, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
 import type { Services } from './command.js';
 import type { Job, JobKind } from './job-record.js';
+import { memberRoleIds } from './member-roles.js';
 import { TEXT, UserError, refusalMessage } from './messages.js';
 
 export type StartingInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
@@ -96,6 +97,7 @@ async function decide(interaction: StartingInteraction, request: ImageRequest, s
 			applicationId: interaction.applicationId,
 			userId: interaction.user.id,
 			userName: interaction.user.username,
+			roleIds: memberRoleIds(interaction.member),
 			guildId,
 			channelId: interaction.channelId ?? '',
 			kind: request.kind,

@@ -15,6 +15,8 @@ export interface Tx {
 	get<T>(key: string, schema: z.ZodType<T>): Promise<Read<T>>;
 	set(key: string, value: unknown): Promise<void>;
 	delete(key: string): Promise<void>;
+	/** Runs `fn` once the block has committed (never if it rolls back): for telling others about a change. */
+	afterCommit(fn: () => void): void;
 }
 
 export class StoreError extends Error {
@@ -28,6 +30,7 @@ const NAMESPACE = 'imagine-bot';
 
 export class Store {
 	private queue: Promise<unknown> = Promise.resolve();
+	private pending: Array<() => void> = [];
 	// Writes are only reachable through write(), so nothing can bypass the queue.
 	private readonly tx: Tx = {
 		get: (key, schema) => this.get(key, schema),
@@ -36,6 +39,9 @@ export class Store {
 		},
 		delete: async (key) => {
 			await this.keyv.delete(key);
+		},
+		afterCommit: (fn) => {
+			this.pending.push(fn);
 		},
 	};
 
@@ -109,7 +115,7 @@ export class Store {
 	 * On SQLite the block is one transaction, so a crash never leaves half of it written.
 	 */
 	write<R>(fn: (tx: Tx) => Promise<R>): Promise<R> {
-		const run = async (): Promise<R> => {
+		const block = async (): Promise<R> => {
 			if (!this.sql) return fn(this.tx);
 			await this.sql('BEGIN IMMEDIATE');
 			try {
@@ -119,6 +125,22 @@ export class Store {
 			} catch (error) {
 				await this.sql('ROLLBACK').catch(() => undefined);
 				throw error;
+			}
+		};
+		const run = async (): Promise<R> => {
+			this.pending = [];
+			try {
+				const result = await block();
+				for (const fn of this.pending) {
+					try {
+						fn();
+					} catch (error) {
+						this.logger.error({ err: error }, 'after-commit hook failed');
+					}
+				}
+				return result;
+			} finally {
+				this.pending = [];
 			}
 		};
 		const result = this.queue.then(run, run);

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Audit } from '../src/audit.js';
 import { jobKeys, openJobIds, pruneJobs, readJob } from '../src/job-record.js';
-import { Ledger } from '../src/ledger.js';
+import { Ledger } from '../src/ledger/index.js';
 import { SCHEMA_VERSION, migrate } from '../src/migrate.js';
 import { CORRUPT, Store } from '../src/store.js';
 
@@ -39,7 +39,7 @@ async function money() {
 	const rows = await Promise.all([U1, U2, U3].map((userId) => l.standing({ guildId: G, userId })));
 	const dm = await l.standing({ guildId: null, userId: U3 });
 	return {
-		rows: rows.map((r) => [r.spent, r.reserved, r.images, r.limit, r.limitSource, r.guild?.spent, r.guild?.reserved, r.global?.spent]),
+		rows: rows.map((r) => [r.spent, r.reserved, r.images, r.limit, r.limitSource.kind, r.guild?.spent, r.guild?.reserved, r.global?.spent]),
 		dm: [dm.spent, dm.images],
 	};
 }
@@ -69,6 +69,29 @@ describe('migration from v1', () => {
 		expect(await readJob(store, '1300000000000000001')).toBeUndefined();
 		expect(await readJob(store, '1300000000000000008')).not.toBeUndefined();
 		expect(await store.get(jobKeys.open('1300000000000000008'), z.unknown())).toBeDefined();
+
+		// Pools no longer list members; charges are listed by period with what was asked; days add up.
+		const pool = await store.get(`ledger:pool:${G}:m2026-11`, z.record(z.string(), z.unknown()));
+		expect(pool).toEqual({ v: 1, spent: 250_000, reserved: 100_000, images: 5 });
+		const l = ledger();
+		const charges: Array<[string, string, string | undefined, string | undefined]> = [];
+		for await (const r of l.charges(G, l.currentPeriod())) charges.push([r.id.slice(-1), r.state, r.prompt, r.taskId]);
+		expect(charges).toEqual([
+			['1', 'committed', 'prompt 1300000000000000001', 'task-1300000000000000001'],
+			['2', 'committed', 'prompt 1300000000000000002', 'task-1300000000000000002'],
+			['3', 'committed', 'prompt 1300000000000000003', 'task-1300000000000000003'],
+			['4', 'committed', 'prompt 1300000000000000004', 'task-1300000000000000004'],
+			['5', 'refunded', 'prompt 1300000000000000005', undefined],
+			['7', 'committed', 'prompt 1300000000000000007', 'task-1300000000000000007'],
+			['8', 'held', 'prompt 1300000000000000008', undefined],
+			['9', 'held', 'prompt 1300000000000000009', 'task-1300000000000000009'],
+		]);
+		expect((await l.days(G, l.currentPeriod())).find((d) => d.date === '2026-11-20')).toEqual({ date: '2026-11-20', spent: 250_000, images: 5 });
+		expect(await l.top(G)).toEqual([
+			{ userId: U1, spent: 150_000, images: 3 },
+			{ userId: U2, spent: 50_000, images: 1 },
+			{ userId: U3, spent: 0, images: 1 },
+		]);
 
 		// A second start changes nothing.
 		await migrate(store, logger);

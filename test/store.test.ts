@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './e2e/harness.js';
 import { z } from 'zod';
-import { Ledger } from '../src/ledger.js';
+import { Ledger } from '../src/ledger/index.js';
 import { CORRUPT, Store } from '../src/store.js';
 
 const logger = pino({ level: 'silent' });

@@ -89,6 +89,7 @@ function context(state: EmulatorState, who: Who, pending: PendingDispatch[]): Co
 		return { fields, user, guildId, channelId, permissions, memberRoles, appPermissions };
 	}
 	ensureRoles(state, guildId, memberRoles, who.resolvedRoles ?? [], pending);
+	if (who.memberRoles) state.memberRoles.set(`${guildId}:${user.id}`, memberRoles);
 	const channelId = who.channelId ?? state.guilds.find((g) => g.id === guildId)?.channelIds[0] ?? snowflake();
 	const fields: BaseFields = {
 		...common,

@@ -117,7 +117,10 @@ export function resolveOptions(state: EmulatorState, input: ResolveInput, pendin
 		resolved.users = Object.fromEntries(users);
 		if (input.guildId !== null) {
 			const { user: _user, ...member } = memberBase(state);
-			resolved.members = Object.fromEntries([...users.keys()].map((id) => [id, { ...member, permissions: input.permissions }]));
+			const guildId = input.guildId;
+			resolved.members = Object.fromEntries(
+				[...users.keys()].map((id) => [id, { ...member, roles: state.memberRoles.get(`${guildId}:${id}`) ?? [], permissions: input.permissions }]),
+			);
 		}
 	}
 	if (roleIds.length > 0 && input.guildId !== null) {

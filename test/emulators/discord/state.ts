@@ -58,6 +58,8 @@ export class EmulatorState {
 	readonly registeredCommands = new Map<string, unknown[]>();
 	/** Roles created in a guild for interactions that referenced them (guild id → role id → role). */
 	readonly guildRoles = new Map<string, Map<string, APIRole>>();
+	/** Each member's roles as last seen in an interaction (`guildId:userId`), for data.resolved.members. */
+	readonly memberRoles = new Map<string, string[]>();
 	/** Channels where POST /channels/:id/messages answers 403 Missing Permissions. */
 	readonly deniedChannels = new Set<string>();
 	readonly startedAt = Date.now();

@@ -1,12 +1,13 @@
+// FROZEN COPY of the landed v1 ledger (commit 6c1cea7), kept only so `npm run bench` can show the ledger's
+// cost before and after the per-member restructure side by side. Not used by the bot; do not edit.
 // Budgets: who may spend how much per period, and every charge from reservation to commit or refund.
 // All amounts are integer micro-dollars. Every mutation runs inside one Store.write block, so a
 // reservation is checked against and taken from every applicable limit at once.
 import { z } from 'zod';
-import { Audit, type AuditEntry } from './audit.js';
-import type { Logger } from './log.js';
-import { formatUsd } from './money.js';
-import { periodAt, type BudgetPeriod, type Period } from './period.js';
-import { CORRUPT, type Read, type Store, type Tx } from './store.js';
+import type { Logger } from '../../src/log.js';
+import { formatUsd } from '../../src/money.js';
+import { periodAt, type BudgetPeriod, type Period } from '../../src/period.js';
+import { CORRUPT, type Read, type Store, type Tx } from '../../src/store.js';
 
 export interface Who {
 	/** null for DMs, which share one scope of their own. */
@@ -58,13 +59,25 @@ const reservationSchema = z.object({
 	endedAt: z.number().optional(),
 });
 const userLimitSchema = z.object({ v: z.literal(1), limit: nonNegative });
-const guildSettingsSchema = z.object({ v: z.literal(1), defaultLimit: nonNegative.optional(), cap: nonNegative.optional(), paused: z.boolean().optional() });
+const guildSettingsSchema = z.object({ v: z.literal(1), defaultLimit: nonNegative.optional(), cap: nonNegative.optional() });
+export const auditEntrySchema = z.object({
+	at: z.number(),
+	guildId: z.string(),
+	moderatorId: z.string(),
+	targetId: z.string().nullable(),
+	action: z.enum(['set', 'clear', 'reset', 'default', 'cap']),
+	old: z.string().nullable(),
+	new: z.string().nullable(),
+});
+const auditSchema = z.object({ v: z.literal(1), entries: z.array(auditEntrySchema) });
 
 export type Reservation = z.infer<typeof reservationSchema>;
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 type StoredCounter = z.infer<typeof counterSchema>;
 type StoredPool = z.infer<typeof poolSchema>;
 type GuildSettings = z.infer<typeof guildSettingsSchema>;
 
+const AUDIT_KEEP = 50;
 const GLOBAL_SCOPE = '*';
 const emptyCounter = (): StoredCounter => ({ v: 1, spent: 0, reserved: 0, images: 0 });
 const emptyPool = (): StoredPool => ({ ...emptyCounter(), users: [] });
@@ -76,6 +89,7 @@ const keys = {
 	reservation: (id: string) => `ledger:res:${id}`,
 	userLimit: (guildId: string, userId: string) => `ledger:limit:${guildId}:${userId}`,
 	guild: (guildId: string) => `ledger:guild:${guildId}`,
+	audit: (guildId: string, subject: string) => `ledger:audit:${guildId}:${subject}`,
 };
 
 /** The standing after `amount` more is reserved: derived, so a reservation needs no second read. */
@@ -91,8 +105,6 @@ export interface LedgerOptions {
 	globalLimit: number | undefined;
 	logger: Logger;
 	now?: () => number;
-	/** Where changes are recorded; by default an Audit on the same store. */
-	audit?: Audit;
 }
 
 export interface TopEntry {
@@ -103,14 +115,12 @@ export interface TopEntry {
 
 export class Ledger {
 	readonly now: () => number;
-	readonly audit: Audit;
 
 	constructor(
 		private readonly store: Store,
 		private readonly options: LedgerOptions,
 	) {
 		this.now = options.now ?? Date.now;
-		this.audit = options.audit ?? new Audit(store, options.logger, this.now);
 	}
 
 	currentPeriod(): Period {
@@ -268,13 +278,6 @@ export class Ledger {
 		return settings ?? { v: 1 };
 	}
 
-	/** True while moderators have paused image making in the guild. */
-	async isPaused(guildId: string): Promise<boolean> {
-		const settings = await this.store.get(keys.guild(guildId), guildSettingsSchema);
-		// Unreadable settings read as paused: the safe side for money.
-		return settings === CORRUPT || settings?.paused === true;
-	}
-
 	// ── Moderator operations (each audited) ─────────────────────────────────────────────
 
 	/** Sets (or with `null` removes) a user's override. */
@@ -285,7 +288,7 @@ export class Ledger {
 			const old = before === undefined ? null : before === CORRUPT ? 'unreadable' : formatUsd(before.limit);
 			if (limit === null) await tx.delete(key);
 			else await tx.set(key, { v: 1, limit });
-			return this.audit.record(tx, {
+			return this.audit(tx, {
 				guildId,
 				moderatorId,
 				targetId: userId,
@@ -304,7 +307,7 @@ export class Ledger {
 			const next = before === undefined || before === CORRUPT ? emptyCounter() : { ...before, spent: 0 };
 			await tx.set(key, next);
 			const old = before === undefined ? formatUsd(0) : before === CORRUPT ? 'unreadable' : formatUsd(before.spent);
-			return this.audit.record(tx, { guildId, moderatorId, targetId: userId, action: 'reset', old: `spent ${old}`, new: `spent ${formatUsd(0)}` });
+			return this.audit(tx, { guildId, moderatorId, targetId: userId, action: 'reset', old: `spent ${old}`, new: `spent ${formatUsd(0)}` });
 		});
 	}
 
@@ -331,7 +334,7 @@ export class Ledger {
 			await tx.set(key, next);
 			const show = (v: number | undefined) =>
 				v === undefined ? (action === 'cap' ? 'no cap' : `bot default ${formatUsd(this.options.defaultLimit)}`) : formatUsd(v);
-			return this.audit.record(tx, {
+			return this.audit(tx, {
 				guildId,
 				moderatorId,
 				targetId: null,
@@ -342,9 +345,21 @@ export class Ledger {
 		});
 	}
 
-	/** Newest first: a member's changes, or with `null` the server-wide ones. */
-	history(guildId: string, subject: string | null | undefined, limit = 10): Promise<AuditEntry[]> {
-		return this.audit.history(guildId, subject, limit);
+	private async audit(tx: Tx, change: Omit<AuditEntry, 'at'>): Promise<AuditEntry> {
+		const entry: AuditEntry = { at: this.now(), ...change };
+		const key = keys.audit(change.guildId, change.targetId ?? 'guild');
+		const stored = await tx.get(key, auditSchema);
+		const entries = stored === undefined || stored === CORRUPT ? [] : stored.entries;
+		await tx.set(key, { v: 1, entries: [...entries, entry].slice(-AUDIT_KEEP) });
+		this.options.logger.info({ audit: entry }, 'budget changed');
+		return entry;
+	}
+
+	/** Newest first. */
+	async history(guildId: string, subject: string | null, limit = 10): Promise<AuditEntry[]> {
+		const stored = await this.store.get(keys.audit(guildId, subject ?? 'guild'), auditSchema);
+		if (stored === undefined || stored === CORRUPT) return [];
+		return stored.entries.slice(-limit).reverse();
 	}
 
 	/** The guild's top spenders in the current period. */
