@@ -4,6 +4,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import type { RedisClientType } from '@keyv/redis';
 import type { z } from 'zod';
 import type { Logger } from './log.js';
 
@@ -24,6 +25,7 @@ export class StoreError extends Error {
 }
 
 type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown>;
+export type RedisClient = RedisClientType;
 
 /** Every key is stored as `imagine-bot:<key>`. */
 const NAMESPACE = 'imagine-bot';
@@ -44,6 +46,9 @@ export class Store {
 			this.pending.push(fn);
 		},
 	};
+
+	/** The node-redis client when the store is on Redis (money scripts, job queue). */
+	redis: RedisClient | undefined;
 
 	private constructor(
 		private readonly keyv: Keyv,
@@ -78,14 +83,32 @@ export class Store {
 		}
 		if (/^rediss?:\/\//.test(url)) {
 			// Loaded only when used: it costs ~30 MiB of memory that SQLite users never need.
-			const { default: KeyvRedis } = await import('@keyv/redis');
-			const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwErrors: true });
-			const store = new Store(Store.keyv(adapter, logger), undefined, logger, 'redis');
+			const { default: KeyvRedis, createClient } = await import('@keyv/redis');
+			// One node-redis client for Keyv, the money scripts and the job queue. While the connection is down,
+			// commands fail at once (no offline queue) and the client keeps reconnecting in the background.
+			const client = createClient({
+				url,
+				disableOfflineQueue: true,
+				socket: { connectTimeout: 5000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
+			});
+			let reported = false;
+			client.on('error', (error: unknown) => {
+				if (!reported) logger.warn({ err: error }, 'redis connection error; reconnecting');
+				reported = true;
+			});
+			client.on('ready', () => (reported = false));
 			try {
-				await store.keyv.get('health');
+				await Promise.race([
+					client.connect(),
+					new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref()),
+				]);
 			} catch (error) {
+				client.destroy();
 				throw new StoreError(`STORE_URL: cannot reach Redis: ${(error as Error).message}`);
 			}
+			const adapter = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
+			const store = new Store(Store.keyv(adapter, logger), undefined, logger, 'redis');
+			store.redis = client;
 			return store;
 		}
 		throw new StoreError('STORE_URL: must start with sqlite:// or redis://');
