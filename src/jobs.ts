@@ -4,17 +4,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deliverReply, type Delivered, type Delivery, type Reply } from './delivery.js';
 import { HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from './hiapi/index.js';
-import { closeJob, insertJob, isJob, jobKeys, openJobIds, pruneJobs, readJob, type Job, type NewJob } from './job-record.js';
-import type { Ledger, RefusalReason, Standing, Who } from './ledger/index.js';
+import { isJob, type Job, type NewJob } from './job-record.js';
+import type { Ledger, RefusalReason, Reservation, Standing, Who } from './ledger/index.js';
 import type { Logger } from './log.js';
 import { discordTime, failureMessage, imageEmbed, lowBudgetText, resultButtons } from './messages.js';
 import type { Metrics } from './metrics.js';
 import { Progress } from './progress.js';
-import { CORRUPT, type Read, type Store, type Tx } from './store.js';
+import { CORRUPT, type Read, type Store } from './store.js';
 
 export type CreateResult =
 	| { status: 'created'; job: Job; standing: Standing }
 	| { status: 'refused'; reason: RefusalReason; standing: Standing }
+	/** The member already has MAX_JOBS_PER_USER images in progress across the fleet. */
+	| { status: 'busy'; standing: Standing }
 	/** This interaction already made a job (a duplicate delivery): nothing to do. */
 	| { status: 'duplicate' };
 
@@ -83,26 +85,22 @@ export class JobRunner {
 	/** Reserves the price and persists the job in one atomic write; once per interaction id. */
 	async create(input: NewJob): Promise<CreateResult> {
 		const who: Who = { guildId: input.guildId, userId: input.userId, roleIds: input.roleIds ?? [] };
-		const details = { prompt: input.prompt, aspectRatio: input.aspectRatio, ...(input.userName ? { userName: input.userName } : {}) };
-		return this.o.store.write(async (tx): Promise<CreateResult> => {
-			if ((await readJob(tx, input.id)) !== undefined) return { status: 'duplicate' };
-			const result = await this.o.ledger.reserveIn(tx, input.id, who, input.price, details);
-			if (!result.ok) return { status: 'refused', reason: result.reason, standing: result.standing };
-			const at = this.now();
-			const job: Job = { v: 2, kind: 'imagine', ...input, state: 'reserved', createdAt: at, updatedAt: at };
-			await insertJob(tx, job);
-			return { status: 'created', job, standing: result.standing };
-		});
+		const at = this.now();
+		const job: Job = { v: 2, kind: 'imagine', ...input, state: 'reserved', createdAt: at, updatedAt: at };
+		const result = await this.o.ledger.open(job, who);
+		if (result.status === 'created') return { status: 'created', job, standing: result.standing };
+		if (result.status === 'duplicate') return result;
+		return result.status === 'busy' ? { status: 'busy', standing: result.standing } : { status: 'refused', reason: result.reason, standing: result.standing };
 	}
 
 	/** A stored job (what a button needs after any restart), undefined once pruned. */
 	find(id: string): Promise<Read<Job>> {
-		return readJob(this.o.store, id);
+		return this.o.ledger.vault.job(id);
 	}
 
 	/** Deletes finished jobs older than `retentionMs`, in bounded batches. */
 	async prune(retentionMs: number): Promise<number> {
-		const pruned = await pruneJobs(this.o.store, this.now() - retentionMs);
+		const pruned = await this.o.ledger.vault.prune(this.now() - retentionMs);
 		if (pruned > 0) this.o.logger.info({ pruned, retentionDays: retentionMs / 86_400_000 }, 'pruned old job records');
 		return pruned;
 	}
@@ -123,18 +121,16 @@ export class JobRunner {
 	/** Picks up every job a previous run left open. */
 	async resume(): Promise<number> {
 		let resumed = 0;
-		for (const id of await openJobIds(this.o.store)) {
-			const job = await readJob(this.o.store, id);
+		for (const { id } of await this.o.ledger.vault.openJobs()) {
+			const job = await this.o.ledger.vault.job(id);
 			if (!isJob(job)) {
 				this.o.logger.error({ jobId: id, corrupt: job === CORRUPT }, 'open job record missing or unreadable; refunding its reservation');
-				await this.o.store.write(async (tx) => {
-					await this.o.ledger.refundIn(tx, id);
-					await tx.delete(jobKeys.open(id));
-				});
+				const reservation = await this.o.ledger.reservation(id);
+				await this.o.ledger.close(jobFromReservation(id, reservation, this.now()));
 				continue;
 			}
 			if (job.state === 'delivered' || job.state === 'refunded') {
-				await this.o.store.write((tx) => tx.delete(jobKeys.open(id)));
+				await this.o.ledger.close({ ...job, finishedAt: job.finishedAt ?? this.now() });
 				continue;
 			}
 			this.o.logger.info({ jobId: job.id, userId: job.userId, guildId: job.guildId, taskId: job.taskId, state: job.state }, 'resuming job');
@@ -211,7 +207,7 @@ export class JobRunner {
 					{ prompt: job.prompt, aspectRatio: job.aspectRatio },
 					{ idempotencyKey: job.id, deadline: this.now() + this.o.taskTimeoutMs, signal },
 				);
-				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() }, (tx) => this.o.ledger.noteTaskIn(tx, job.id, taskId));
+				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() });
 				log.info({ taskId, ms: this.now() - t0 }, 'task submitted');
 			}
 			const taskId = job.taskId as string;
@@ -315,23 +311,39 @@ export class JobRunner {
 
 	/** Ends the job and its reservation in one atomic write. Idempotent. */
 	private async finish(job: Job, state: 'delivered' | 'refunded', outcome: string): Promise<void> {
-		await this.o.store.write(async (tx) => {
-			const current = await readJob(tx, job.id);
-			if (current !== CORRUPT && (current?.state === 'delivered' || current?.state === 'refunded')) return;
-			if (state === 'delivered') await this.o.ledger.commitIn(tx, job.id);
-			else await this.o.ledger.refundIn(tx, job.id);
-			const at = this.now();
-			await closeJob(tx, { ...job, state, outcome, updatedAt: at, finishedAt: at });
-		});
+		const at = this.now();
+		await this.o.ledger.close({ ...job, state, outcome, updatedAt: at, finishedAt: at });
 		this.o.metrics.jobs.inc({ outcome: state === 'delivered' ? 'delivered' : (outcome.split(':')[0] ?? outcome) });
 	}
 
-	private async save(job: Job, patch: Partial<Job>, also?: (tx: Tx) => Promise<void>): Promise<Job> {
+	/** Stores progress of an open job (the vault also notes the task on its reservation, for the export). */
+	private async save(job: Job, patch: Partial<Job>): Promise<Job> {
 		const next: Job = { ...job, ...patch, updatedAt: this.now() };
-		await this.o.store.write(async (tx) => {
-			await tx.set(jobKeys.job(job.id), next);
-			await also?.(tx);
-		});
+		await this.o.ledger.vault.save(next);
 		return next;
 	}
+}
+
+/** A final record for a job whose own record is gone or unreadable, rebuilt from its reservation to refund it. */
+function jobFromReservation(id: string, r: Reservation | undefined, now: number): Job & { finishedAt: number } {
+	return {
+		v: 2,
+		id,
+		token: '',
+		applicationId: '',
+		userId: r?.userId ?? '',
+		guildId: r && r.scope !== 'dm' ? r.scope : null,
+		channelId: '',
+		kind: 'imagine',
+		prompt: r?.prompt ?? '',
+		aspectRatio: r?.aspectRatio ?? '1:1',
+		price: r?.amount ?? 1,
+		attachmentSizeLimit: 1,
+		canPostInChannel: false,
+		state: 'refunded',
+		outcome: 'unreadable job record',
+		createdAt: r?.createdAt ?? now,
+		updatedAt: now,
+		finishedAt: now,
+	};
 }

@@ -11,6 +11,7 @@ import { Ledger } from './ledger/index.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { migrate } from './migrate.js';
+import { createVault } from './vault/index.js';
 import { ModLog } from './mod-log.js';
 import { Pricing } from './pricing.js';
 import { Store, StoreError } from './store.js';
@@ -49,13 +50,16 @@ async function main(): Promise<void> {
 	const client = createClient(config);
 	// The log channel reads the server's settings through the ledger, which tells it about cap notes.
 	const modLog = new ModLog((guildId) => ledger.settings(guildId), createChannelPoster(client), logger.child({ component: 'mod-log' }));
-	const ledger = new Ledger(store, {
+	const vault = createVault(store);
+	const ledger = new Ledger(store, vault, {
 		period: config.budgetPeriod,
 		defaultLimit: config.defaultUserBudgetMicros,
 		globalLimit: config.globalBudgetMicros,
 		logger,
 		audit,
 		onCapNote: (note) => modLog.capReached(note),
+		// On Redis the per-member job limit holds across every process, inside the vault's atomic step.
+		...(vault.kind === 'redis' ? { maxActivePerUser: config.maxJobsPerUser } : {}),
 	});
 	const blocklist = new Blocklist(store, audit);
 	const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });

@@ -111,6 +111,7 @@ async function decide(interaction: StartingInteraction, request: ImageRequest, s
 		if (created.status === 'created') return { kind: 'accepted', job: created.job, release };
 		release();
 		if (created.status === 'duplicate') return { kind: 'duplicate' };
+		if (created.status === 'busy') return refused(TEXT.tooMany(s.config.maxJobsPerUser), 'per-user jobs (fleet)');
 		return refused(refusalMessage(created.reason, created.standing, price), created.reason);
 	} catch (error) {
 		release();

@@ -98,10 +98,7 @@ export class Store {
 			});
 			client.on('ready', () => (reported = false));
 			try {
-				await Promise.race([
-					client.connect(),
-					new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref()),
-				]);
+				await Promise.race([client.connect(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref())]);
 			} catch (error) {
 				client.destroy();
 				throw new StoreError(`STORE_URL: cannot reach Redis: ${(error as Error).message}`);

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger, type LedgerOptions } from '../src/ledger/index.js';
 import { formatUsd, parseUsd } from '../src/money.js';
 import { periodAt } from '../src/period.js';
+import { LocalVault } from '../src/vault/local.js';
 import { Store } from '../src/store.js';
 
 const logger = pino({ level: 'silent' });
@@ -24,7 +25,7 @@ let store: Store;
 let clock: number;
 
 function ledger(options: Partial<LedgerOptions> = {}): Ledger {
-	return new Ledger(store, { period: 'monthly', defaultLimit: 1_000_000, globalLimit: undefined, logger, now: () => clock, ...options });
+	return new Ledger(store, new LocalVault(store), { period: 'monthly', defaultLimit: 1_000_000, globalLimit: undefined, logger, now: () => clock, ...options });
 }
 
 beforeEach(async () => {
@@ -325,7 +326,9 @@ describe('role limits, pause, cap notes and listings', () => {
 		await l.reserve('c2', { guildId: G, userId: U2 }, P, { userName: 'bo', prompt: 'a cat', aspectRatio: '1:1' });
 		await l.refund('c2');
 		await l.reserve('c3', { guildId: G, userId: U2 }, P, { userName: 'bo', prompt: '=cmd', aspectRatio: '1:1' });
-		await store.write((tx) => l.noteTaskIn(tx, 'c3', 'task-3'));
+		const c3 = await l.vault.job('c3');
+		if (!c3 || typeof c3 === 'symbol') throw new Error('no job c3');
+		await l.vault.save({ ...c3, state: 'submitted', taskId: 'task-3' });
 		await l.reserve('other', { guildId: G2, userId: U }, P);
 		const rows = [];
 		for await (const r of l.charges(G, l.currentPeriod())) rows.push([r.id, r.userName, r.state, r.prompt, r.taskId]);

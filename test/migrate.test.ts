@@ -9,6 +9,7 @@ import { Audit } from '../src/audit.js';
 import { jobKeys, openJobIds, pruneJobs, readJob } from '../src/job-record.js';
 import { Ledger } from '../src/ledger/index.js';
 import { SCHEMA_VERSION, migrate } from '../src/migrate.js';
+import { LocalVault } from '../src/vault/local.js';
 import { CORRUPT, Store } from '../src/store.js';
 
 const logger = pino({ level: 'silent' });
@@ -32,7 +33,7 @@ afterEach(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-const ledger = () => new Ledger(store, { period: 'monthly', defaultLimit: 1_000_000, globalLimit: 100_000_000, logger, now: () => NOW });
+const ledger = () => new Ledger(store, new LocalVault(store), { period: 'monthly', defaultLimit: 1_000_000, globalLimit: 100_000_000, logger, now: () => NOW });
 
 async function money() {
 	const l = ledger();

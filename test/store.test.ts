@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './e2e/harness.js';
 import { z } from 'zod';
 import { Ledger } from '../src/ledger/index.js';
+import { createVault } from '../src/vault/index.js';
 import { CORRUPT, Store } from '../src/store.js';
 
 const logger = pino({ level: 'silent' });
@@ -116,7 +117,7 @@ describe.each(backends)('store on $name', ({ url }) => {
 	it('never overspends under concurrent reservations in one process', async () => {
 		const store = await Store.open(url(), logger);
 		try {
-			const ledger = new Ledger(store, { period: 'monthly', defaultLimit: 500_000, globalLimit: undefined, logger });
+			const ledger = new Ledger(store, createVault(store), { period: 'monthly', defaultLimit: 500_000, globalLimit: undefined, logger });
 			const userId = `u${Math.random()}`;
 			const results = await Promise.all(Array.from({ length: 100 }, (_, i) => ledger.reserve(`${userId}-${i}`, { guildId: '1', userId }, 50_000)));
 			expect(results.filter((r) => r.ok)).toHaveLength(10);

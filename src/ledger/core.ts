@@ -1,29 +1,15 @@
 // Budgets: who may spend how much per period, and every charge from reservation to commit or refund.
-// All amounts are integer micro-dollars. Every mutation runs inside one Store.write block, so a reservation
-// is checked against and taken from every applicable limit at once. Each operation touches a fixed number
-// of small records, so its cost does not grow with the number of members who spent this period.
+// All amounts are integer micro-dollars. The ledger decides which limits apply (settings, overrides, roles:
+// records in the store); the vault takes or ends a charge against all of them in one atomic step, locally
+// or across a fleet (src/vault/).
 import { Audit } from '../audit.js';
 import type { Logger } from '../log.js';
 import { periodAt, type BudgetPeriod, type Period } from '../period.js';
-import { CORRUPT, type Read, type Store, type Tx } from '../store.js';
-import { resolveLimit, type LimitSource } from './limits.js';
-import {
-	GLOBAL_SCOPE,
-	capNotesSchema,
-	counterSchema,
-	dayTotalSchema,
-	emptyCounter,
-	guildSettingsSchema,
-	indexMarkerSchema,
-	keys,
-	reservationSchema,
-	scopeOf,
-	userLimitSchema,
-	utcDay,
-	type GuildSettings,
-	type Reservation,
-	type StoredCounter,
-} from './records.js';
+import { CORRUPT, type Store } from '../store.js';
+import { resolveLimit, type LimitSource, type ResolvedLimit } from './limits.js';
+import { jobSchema, type Job } from '../job-record.js';
+import type { Counters, TopRow, Vault } from '../vault/vault.js';
+import { guildSettingsSchema, keys, scopeOf, userLimitSchema, utcDay, type GuildSettings, type Reservation } from './records.js';
 
 export interface Who {
 	/** null for DMs, which share one scope of their own. */
@@ -58,7 +44,12 @@ export interface Standing extends Counter {
 }
 
 export type RefusalReason = 'user' | 'guild' | 'global' | 'corrupt';
-export type ReserveResult = { ok: true; reservation: Reservation; standing: Standing } | { ok: false; reason: RefusalReason; standing: Standing };
+export type ReserveResult = { ok: true; standing: Standing } | { ok: false; reason: RefusalReason; standing: Standing };
+export type OpenJobResult =
+	| { status: 'created'; standing: Standing }
+	| { status: 'refused'; reason: RefusalReason; standing: Standing }
+	| { status: 'busy'; standing: Standing }
+	| { status: 'duplicate' };
 export type EndResult<S> = S | 'already-ended' | 'missing';
 
 /** What was asked, kept with the charge for the export. */
@@ -68,13 +59,7 @@ export interface ChargeDetails {
 	aspectRatio?: string;
 }
 
-export interface TopEntry {
-	userId: string;
-	/** The user name last seen, when known. */
-	name?: string;
-	spent: number;
-	images: number;
-}
+export type TopEntry = TopRow;
 
 /** A server reached a share of its cap this period (posted once per threshold). */
 export interface CapNote {
@@ -93,8 +78,10 @@ export interface LedgerOptions {
 	now?: () => number;
 	/** Where moderator changes are recorded; by default an Audit on the same store. */
 	audit?: Audit;
-	/** Told (after the write commits) when a server crosses 80 % or 100 % of its cap. */
+	/** Told (after the charge is stored) when a server crosses 80 % or 100 % of its cap. */
 	onCapNote?: (note: CapNote) => void;
+	/** MAX_JOBS_PER_USER, enforced by the vault itself (fleet mode: across every process). */
+	maxActivePerUser?: number;
 }
 
 /** The standing after `amount` more is reserved: derived, so a reservation needs no second read. */
@@ -111,6 +98,7 @@ export class LedgerCore {
 
 	constructor(
 		protected readonly store: Store,
+		readonly vault: Vault,
 		protected readonly options: LedgerOptions,
 	) {
 		this.now = options.now ?? Date.now;
@@ -131,187 +119,153 @@ export class LedgerCore {
 		return current.start === 0 ? current : periodAt(this.options.period, current.start - 1);
 	}
 
-	standing(who: Who): Promise<Standing> {
-		// Reads through a write block so a standing is never taken halfway through another operation.
-		return this.store.write((tx) => this.standingIn(tx, who, this.currentPeriod()));
+	async standing(who: Who): Promise<Standing> {
+		const period = this.currentPeriod();
+		const { limit, settings, overrideCorrupt } = await this.limitOf(who);
+		const counters = await this.vault.counters(scopeOf(who.guildId), period.key, who.userId);
+		return this.standingFrom(who, period, limit, settings, overrideCorrupt, counters);
 	}
+
+	/**
+	 * Opens a job: checks every limit and, in one atomic step, holds the price and stores the job with its
+	 * reservation. A repeated id changes nothing.
+	 */
+	async open(job: Job, who: Who): Promise<OpenJobResult> {
+		const period = this.currentPeriod();
+		const { limit, settings, overrideCorrupt } = await this.limitOf(who);
+		const result = await this.vault.open({
+			job,
+			scope: scopeOf(who.guildId),
+			periodKey: period.key,
+			limits: { user: overrideCorrupt ? 0 : limit.limit, guildCap: who.guildId ? settings?.cap : undefined, global: this.options.globalLimit },
+			...(this.options.maxActivePerUser !== undefined ? { maxActivePerUser: this.options.maxActivePerUser } : {}),
+			now: this.now(),
+		});
+		if (result.status === 'duplicate') return result;
+		const standing = this.standingFrom(who, period, limit, settings, overrideCorrupt, result.counters);
+		if (result.status === 'created') return { status: 'created', standing: withReserved(standing, job.price) };
+		if (result.status === 'busy') return { status: 'busy', standing };
+		return { status: 'refused', reason: standing.corrupt ? 'corrupt' : result.reason, standing };
+	}
+
+	/** Ends a job and its reservation exactly once: delivered commits the charge, refunded gives it back. */
+	async close(job: Job & { finishedAt: number }): Promise<EndResult<'committed' | 'refunded'>> {
+		const scope = job.guildId ?? 'dm';
+		const cap = job.guildId ? (await this.settings(job.guildId)).cap : undefined;
+		const result = await this.vault.close({ job, guildCap: cap });
+		if (result.status === 'missing') {
+			this.options.logger.error({ reservationId: job.id }, 'cannot end reservation: missing or unreadable');
+			return 'missing';
+		}
+		if (result.status === 'already-closed') return 'already-ended';
+		if (cap !== undefined) {
+			const reservation = await this.vault.reservation(job.id);
+			const period =
+				reservation?.periodKey === this.currentPeriod().key ? this.currentPeriod() : { key: reservation?.periodKey ?? '', start: 0, resetsAt: null };
+			for (const threshold of result.capNotes) this.options.onCapNote?.({ guildId: scope, threshold, spent: result.poolSpent, cap, period });
+		}
+		return result.ended;
+	}
+
+	// ── Charges without a Discord side (tests, benches, tools): a bare job around the reservation ──────
 
 	/** Takes `amount` from every applicable limit at once, or from none. Idempotent per id. */
-	reserve(id: string, who: Who, amount: number, details: ChargeDetails = {}): Promise<ReserveResult> {
-		return this.store.write((tx) => this.reserveIn(tx, id, who, amount, details));
-	}
-
-	async reserveIn(tx: Tx, id: string, who: Who, amount: number, details: ChargeDetails = {}): Promise<ReserveResult> {
-		if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`reservation amount must be a positive integer, got ${amount}`);
-		const period = this.currentPeriod();
-		const standing = await this.standingIn(tx, who, period);
-		const existing = await tx.get(keys.reservation(id), reservationSchema);
-		if (existing === CORRUPT) return { ok: false, reason: 'corrupt', standing };
-		if (existing) return { ok: true, reservation: existing, standing };
-
-		if (standing.corrupt) return { ok: false, reason: 'corrupt', standing };
-		if (standing.global?.remaining !== undefined && standing.global.remaining < amount) return { ok: false, reason: 'global', standing };
-		if (standing.guild?.remaining !== undefined && standing.guild.remaining < amount) return { ok: false, reason: 'guild', standing };
-		if (standing.remaining < amount) return { ok: false, reason: 'user', standing };
-
-		const reservation: Reservation = {
-			v: 1,
+	async reserve(id: string, who: Who, amount: number, details: ChargeDetails = {}): Promise<ReserveResult> {
+		const at = this.now();
+		const job: Job = jobSchema.parse({
+			v: 2,
 			id,
-			scope: scopeOf(who.guildId),
+			token: '',
+			applicationId: '',
 			userId: who.userId,
-			periodKey: period.key,
-			amount,
-			state: 'held',
-			createdAt: this.now(),
-			...details,
-		};
-		await this.adjust(tx, reservation, (c) => {
-			c.reserved += amount;
+			...(details.userName ? { userName: details.userName } : {}),
+			roleIds: [...(who.roleIds ?? [])],
+			guildId: who.guildId,
+			channelId: '',
+			prompt: details.prompt ?? '',
+			aspectRatio: details.aspectRatio ?? '1:1',
+			price: amount,
+			attachmentSizeLimit: 1,
+			canPostInChannel: false,
+			state: 'reserved',
+			createdAt: at,
+			updatedAt: at,
 		});
-		await tx.set(keys.reservation(id), reservation);
-		await tx.set(keys.reservationIndex(reservation.scope, period.key, reservation.createdAt, id), { v: 1 });
-		return { ok: true, reservation, standing: withReserved(standing, amount) };
+		if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`reservation amount must be a positive integer, got ${amount}`);
+		const result = await this.open(job, who);
+		if (result.status === 'duplicate') return { ok: true, standing: await this.standing(who) };
+		if (result.status === 'created') return { ok: true, standing: result.standing };
+		return { ok: false, reason: result.status === 'busy' ? 'user' : result.reason, standing: result.standing };
 	}
 
 	commit(id: string): Promise<EndResult<'committed'>> {
-		return this.store.write((tx) => this.commitIn(tx, id));
-	}
-
-	/** Turns a held reservation into spend in the period it was taken in. Ends a reservation at most once. */
-	async commitIn(tx: Tx, id: string): Promise<EndResult<'committed'>> {
-		const result = await this.end(tx, id, 'committed');
-		if (typeof result !== 'string') {
-			await this.addToDay(tx, result);
-			await this.noteCap(tx, result);
-			return 'committed';
-		}
-		return result;
+		return this.end(id, 'delivered') as Promise<EndResult<'committed'>>;
 	}
 
 	refund(id: string): Promise<EndResult<'refunded'>> {
-		return this.store.write((tx) => this.refundIn(tx, id));
+		return this.end(id, 'refunded') as Promise<EndResult<'refunded'>>;
 	}
 
-	async refundIn(tx: Tx, id: string): Promise<EndResult<'refunded'>> {
-		const result = await this.end(tx, id, 'refunded');
-		return typeof result === 'string' ? result : 'refunded';
+	private async end(id: string, state: 'delivered' | 'refunded'): Promise<EndResult<'committed' | 'refunded'>> {
+		const job = await this.vault.job(id);
+		if (job === undefined || job === CORRUPT) return 'missing';
+		const at = this.now();
+		return this.close({ ...job, state, updatedAt: at, finishedAt: at });
 	}
 
-	reservation(id: string): Promise<Read<Reservation>> {
-		return this.store.get(keys.reservation(id), reservationSchema);
+	reservation(id: string): Promise<Reservation | undefined> {
+		return this.vault.reservation(id);
 	}
 
-	/** Notes the hiapi task on a held reservation, for the export (inside the caller's write block). */
-	async noteTaskIn(tx: Tx, id: string, taskId: string): Promise<void> {
-		const reservation = await tx.get(keys.reservation(id), reservationSchema);
-		if (reservation && reservation !== CORRUPT) await tx.set(keys.reservation(id), { ...reservation, taskId } satisfies Reservation);
-	}
+	// ── Limits ─────────────────────────────────────────────────────────────────────────────────
 
-	private async end(tx: Tx, id: string, state: 'committed' | 'refunded'): Promise<Reservation | 'already-ended' | 'missing'> {
-		const reservation = await tx.get(keys.reservation(id), reservationSchema);
-		if (reservation === undefined || reservation === CORRUPT) {
-			this.options.logger.error(
-				{ reservationId: id, corrupt: reservation === CORRUPT },
-				`cannot end reservation: ${reservation === CORRUPT ? 'corrupt' : 'missing'}`,
-			);
-			return 'missing';
-		}
-		if (reservation.state !== 'held') return 'already-ended';
-		await this.adjust(tx, reservation, (c) => {
-			c.reserved = Math.max(0, c.reserved - reservation.amount);
-			if (state === 'committed') {
-				c.spent += reservation.amount;
-				c.images += 1;
-			}
-		});
-		const ended: Reservation = { ...reservation, state, endedAt: this.now() };
-		await tx.set(keys.reservation(id), ended);
-		return ended;
-	}
-
-	/** Applies `change` to the user's account, the scope's pool and the global pool of the reservation's period. */
-	private async adjust(tx: Tx, r: Reservation, change: (c: StoredCounter) => void): Promise<void> {
-		const account = keys.account(r.scope, r.periodKey, r.userId);
-		for (const key of [account, keys.pool(r.scope, r.periodKey), keys.pool(GLOBAL_SCOPE, r.periodKey)]) {
-			const stored = await tx.get(key, counterSchema);
-			// A corrupt record stays as it is (and blocks reservations) until a moderator resets it.
-			if (stored === CORRUPT) continue;
-			const next = stored ?? emptyCounter();
-			change(next);
-			if (key === account && r.userName) next.name = r.userName;
-			await tx.set(key, next);
-		}
-	}
-
-	private async addToDay(tx: Tx, r: Reservation): Promise<void> {
-		const key = keys.day(r.scope, utcDay(r.endedAt ?? this.now()));
-		const day = await tx.get(key, dayTotalSchema);
-		const base = day === undefined || day === CORRUPT ? { v: 1 as const, spent: 0, images: 0 } : day;
-		await tx.set(key, { v: 1, spent: base.spent + r.amount, images: base.images + 1 });
-	}
-
-	/** Marks 80 % and 100 % of a server's cap once per period; told only after the write commits. */
-	private async noteCap(tx: Tx, r: Reservation): Promise<void> {
-		if (r.scope === 'dm' || r.scope === GLOBAL_SCOPE) return;
-		const settings = await this.settingsIn(tx, r.scope);
-		if (settings.cap === undefined || settings.cap === 0) return;
-		const pool = await tx.get(keys.pool(r.scope, r.periodKey), counterSchema);
-		if (!pool || pool === CORRUPT) return;
-		const notesKey = keys.capNotes(r.scope, r.periodKey);
-		const stored = await tx.get(notesKey, capNotesSchema);
-		const sent = stored === undefined || stored === CORRUPT ? [] : stored.sent;
-		const cap = settings.cap;
-		const due = ([80, 100] as const).filter((t) => !sent.includes(t) && pool.spent * 100 >= cap * t);
-		if (due.length === 0) return;
-		await tx.set(notesKey, { v: 1, sent: [...sent, ...due] });
-		const period = this.currentPeriod().key === r.periodKey ? this.currentPeriod() : { key: r.periodKey, start: 0, resetsAt: null };
-		for (const threshold of due) tx.afterCommit(() => this.options.onCapNote?.({ guildId: r.scope, threshold, spent: pool.spent, cap, period }));
-	}
-
-	async standingIn(tx: Pick<Tx, 'get'>, who: Who, period: Period): Promise<Standing> {
-		const scope = scopeOf(who.guildId);
-		const [account, scopePool, globalPool, override, settings] = await Promise.all([
-			tx.get(keys.account(scope, period.key, who.userId), counterSchema),
-			tx.get(keys.pool(scope, period.key), counterSchema),
-			tx.get(keys.pool(GLOBAL_SCOPE, period.key), counterSchema),
-			who.guildId ? tx.get(keys.userLimit(who.guildId, who.userId), userLimitSchema) : undefined,
-			who.guildId ? this.settingsIn(tx, who.guildId) : undefined,
-		]);
-		const counter = account === CORRUPT || account === undefined ? emptyCounter() : account;
-		const corrupt = account === CORRUPT || scopePool === CORRUPT || globalPool === CORRUPT || override === CORRUPT;
-		const resolved =
-			override === CORRUPT
-				? { limit: 0, source: { kind: 'override' as const } }
-				: resolveLimit({ override: override?.limit, roleIds: who.roleIds ?? [], settings, botDefault: this.options.defaultLimit });
-		const pool = (stored: Read<StoredCounter>, cap: number | undefined): Pool | undefined => {
-			if (cap === undefined) return undefined;
-			const c = stored === CORRUPT || stored === undefined ? emptyCounter() : stored;
-			return { spent: c.spent, reserved: c.reserved, images: c.images, limit: cap, remaining: Math.max(0, cap - c.spent - c.reserved) };
+	private async limitOf(who: Who): Promise<{ limit: ResolvedLimit; settings: GuildSettings | undefined; overrideCorrupt: boolean }> {
+		if (!who.guildId)
+			return {
+				limit: resolveLimit({ override: undefined, roleIds: [], settings: undefined, botDefault: this.options.defaultLimit }),
+				settings: undefined,
+				overrideCorrupt: false,
+			};
+		const [override, settings] = await Promise.all([this.store.get(keys.userLimit(who.guildId, who.userId), userLimitSchema), this.settings(who.guildId)]);
+		if (override === CORRUPT) return { limit: { limit: 0, source: { kind: 'override' } }, settings, overrideCorrupt: true };
+		return {
+			limit: resolveLimit({ override: override?.limit, roleIds: who.roleIds ?? [], settings, botDefault: this.options.defaultLimit }),
+			settings,
+			overrideCorrupt: false,
 		};
+	}
+
+	private standingFrom(who: Who, period: Period, limit: ResolvedLimit, settings: GuildSettings | undefined, overrideCorrupt: boolean, c: Counters): Standing {
+		const corrupt = c.corrupt || overrideCorrupt;
+		const pool = (counter: Counters['pool'], cap: number | undefined): Pool | undefined =>
+			cap === undefined
+				? undefined
+				: {
+						spent: counter.spent,
+						reserved: counter.reserved,
+						images: counter.images,
+						limit: cap,
+						remaining: Math.max(0, cap - counter.spent - counter.reserved),
+					};
 		return {
 			period,
-			spent: counter.spent,
-			reserved: counter.reserved,
-			images: counter.images,
-			limit: resolved.limit,
-			limitSource: resolved.source,
-			remaining: corrupt ? 0 : Math.max(0, resolved.limit - counter.spent - counter.reserved),
-			guild: who.guildId ? pool(scopePool, settings?.cap) : undefined,
-			global: pool(globalPool, this.options.globalLimit),
+			spent: c.account.spent,
+			reserved: c.account.reserved,
+			images: c.account.images,
+			limit: limit.limit,
+			limitSource: limit.source,
+			remaining: corrupt ? 0 : Math.max(0, limit.limit - c.account.spent - c.account.reserved),
+			guild: who.guildId ? pool(c.pool, settings?.cap) : undefined,
+			global: pool(c.global, this.options.globalLimit),
 			corrupt,
 		};
 	}
 
-	async settingsIn(tx: Pick<Tx, 'get'>, guildId: string): Promise<GuildSettings> {
-		const settings = await tx.get(keys.guild(guildId), guildSettingsSchema);
+	async settings(guildId: string): Promise<GuildSettings> {
+		const settings = await this.store.get(keys.guild(guildId), guildSettingsSchema);
 		// Unreadable settings fall back to the safest reading: no default above zero, a zero cap, paused.
 		if (settings === CORRUPT) return { v: 1, defaultLimit: 0, cap: 0, paused: true };
 		return settings ?? { v: 1 };
-	}
-
-	/** The server's settings as stored (for overviews). */
-	settings(guildId: string): Promise<GuildSettings> {
-		return this.settingsIn(this.store, guildId);
 	}
 
 	/** True while moderators have paused image making in the guild. */
@@ -322,30 +276,13 @@ export class LedgerCore {
 	// ── Listings: cost grows with what they list, never paid by an image ──────────────────────
 
 	/** The guild's top spenders in the current period. */
-	async top(guildId: string, limit = 10): Promise<TopEntry[]> {
-		const period = this.currentPeriod().key;
-		const prefix = keys.accountPrefix(guildId, period);
-		const best: TopEntry[] = [];
-		for await (const { key, value } of this.store.scan(prefix, counterSchema)) {
-			if (!value || value === CORRUPT || (value.spent === 0 && value.images === 0)) continue;
-			best.push({ userId: key.slice(prefix.length), ...(value.name ? { name: value.name } : {}), spent: value.spent, images: value.images });
-			// Keep only the leaders: memory stays near `limit` rows however many members spent.
-			if (best.length > limit * 4) {
-				best.sort(byTop);
-				best.length = limit;
-			}
-		}
-		return best.sort(byTop).slice(0, limit);
+	top(guildId: string, limit = 10): Promise<TopEntry[]> {
+		return this.vault.top(guildId, this.currentPeriod().key, limit);
 	}
 
 	/** The guild's charges in a period, in the order they were made. */
-	async *charges(guildId: string, period: Period): AsyncGenerator<Reservation> {
-		const prefix = keys.reservationIndexPrefix(guildId, period.key);
-		for await (const { key } of this.store.scan(prefix, indexMarkerSchema)) {
-			const id = key.slice(prefix.length + 14);
-			const reservation = await this.store.get(keys.reservation(id), reservationSchema);
-			if (reservation && reservation !== CORRUPT) yield reservation;
-		}
+	charges(guildId: string, period: Period): AsyncGenerator<Reservation> {
+		return this.vault.charges(guildId, period.key);
 	}
 
 	/** Spend per UTC day of a period up to today (the last 31 days for longer periods). */
@@ -356,17 +293,13 @@ export class LedgerCore {
 		const out: Array<{ date: string; spent: number; images: number }> = [];
 		for (let at = first; at <= today; at += DAY) {
 			const date = utcDay(at);
-			const stored = await this.store.get(keys.day(guildId, date), dayTotalSchema);
-			out.push({ date, spent: stored && stored !== CORRUPT ? stored.spent : 0, images: stored && stored !== CORRUPT ? stored.images : 0 });
+			out.push({ date, ...(await this.vault.day(guildId, date)) });
 		}
 		return out;
 	}
 
 	/** The guild pool of a period (what the whole server spent). */
 	async pool(guildId: string, period: Period): Promise<Counter> {
-		const stored = await this.store.get(keys.pool(guildId, period.key), counterSchema);
-		return stored && stored !== CORRUPT ? stored : emptyCounter();
+		return (await this.vault.counters(guildId, period.key, '0')).pool;
 	}
 }
-
-const byTop = (a: TopEntry, b: TopEntry) => b.spent - a.spent || b.images - a.images;

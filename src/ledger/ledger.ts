@@ -4,7 +4,7 @@ import type { AuditEntry } from '../audit.js';
 import { formatUsd } from '../money.js';
 import { CORRUPT, type Tx } from '../store.js';
 import { LedgerCore } from './core.js';
-import { counterSchema, emptyCounter, guildSettingsSchema, keys, userLimitSchema, type GuildSettings } from './records.js';
+import { guildSettingsSchema, keys, userLimitSchema, type GuildSettings } from './records.js';
 
 export class Ledger extends LedgerCore {
 	/** Sets (or with `null` removes) a user's override. */
@@ -27,15 +27,12 @@ export class Ledger extends LedgerCore {
 	}
 
 	/** Zeroes the user's spend in the current period: an allowance refund; guild and global totals keep the real spend. */
-	resetUser(guildId: string, moderatorId: string, userId: string): Promise<AuditEntry> {
-		return this.store.write(async (tx) => {
-			const key = keys.account(guildId, this.currentPeriod().key, userId);
-			const before = await tx.get(key, counterSchema);
-			const next = before === undefined || before === CORRUPT ? emptyCounter() : { ...before, spent: 0 };
-			await tx.set(key, next);
-			const old = before === undefined ? formatUsd(0) : before === CORRUPT ? 'unreadable' : formatUsd(before.spent);
-			return this.audit.record(tx, { guildId, moderatorId, targetId: userId, action: 'reset', old: `spent ${old}`, new: `spent ${formatUsd(0)}` });
-		});
+	async resetUser(guildId: string, moderatorId: string, userId: string): Promise<AuditEntry> {
+		const before = await this.vault.resetSpend(guildId, this.currentPeriod().key, userId);
+		const old = before === 'corrupt' ? 'unreadable' : formatUsd(before);
+		return this.store.write((tx) =>
+			this.audit.record(tx, { guildId, moderatorId, targetId: userId, action: 'reset', old: `spent ${old}`, new: `spent ${formatUsd(0)}` }),
+		);
 	}
 
 	/** The guild's default per-user limit; `null` returns to the bot's default. */

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { Ledger } from '../../src/ledger/index.js';
 import { periodAt } from '../../src/period.js';
+import { LocalVault } from '../../src/vault/local.js';
 import { Store } from '../../src/store.js';
 import { Ledger as LedgerV1 } from './ledger-v1.js';
 
@@ -37,7 +38,7 @@ async function measure(kind: 'v1' | 'v2', members: number, ops: number): Promise
 			await tx.set(`ledger:pool:*:${period}`, pool);
 		});
 		const options = { period: 'monthly' as const, defaultLimit: 1_000_000, globalLimit: 1_000_000_000_000, logger, now: () => NOW };
-		const ledger: AnyLedger = kind === 'v1' ? (new LedgerV1(store, options) as unknown as AnyLedger) : new Ledger(store, options);
+		const ledger: AnyLedger = kind === 'v1' ? (new LedgerV1(store, options) as unknown as AnyLedger) : new Ledger(store, new LocalVault(store), options);
 		const reserve: number[] = [];
 		const commit: number[] = [];
 		const t0 = performance.now();
