@@ -2,10 +2,10 @@
 // that are atomic on SQLite (one connection, BEGIN IMMEDIATE … COMMIT around each write block).
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { z } from 'zod';
 import type { Logger } from './log.js';
+import { SqliteSyncAdapter } from './sqlite-adapter.js';
 
 /** Returned instead of a value when a stored record fails validation: callers must choose a safe reading. */
 export const CORRUPT = Symbol('corrupt record');
@@ -21,10 +21,35 @@ export class StoreError extends Error {
 	override name = 'StoreError';
 }
 
+/** Write blocks per transaction at most (a burst of reservations shares one commit). */
+const MAX_BATCH = 64;
+
+interface PendingWrite {
+	fn: (tx: Tx) => Promise<unknown>;
+	resolve: (value: unknown) => void;
+	reject: (error: unknown) => void;
+}
+
 type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown>;
 
+/** Node's built-in synchronous SQLite where available (Node ≥ 22.13), else the sqlite3 package through @keyv/sqlite. */
+async function openSqlite(url: string, file: string): Promise<{ adapter: KeyvStoreAdapter; sql: SqlQuery }> {
+	const builtin = await import('node:sqlite').catch(() => undefined);
+	if (builtin) {
+		const db = new builtin.DatabaseSync(file);
+		db.exec('PRAGMA busy_timeout = 5000');
+		const adapter = new SqliteSyncAdapter(db);
+		return { adapter, sql: (sql) => Promise.resolve(adapter.exec(sql)) };
+	}
+	const { default: KeyvSqlite } = await import('@keyv/sqlite');
+	const adapter = new KeyvSqlite({ uri: url, busyTimeout: 5000 });
+	return { adapter, sql: adapter.query as SqlQuery };
+}
+
 export class Store {
-	private queue: Promise<unknown> = Promise.resolve();
+	private pending: PendingWrite[] = [];
+	private draining = false;
+	private drained: Promise<void> = Promise.resolve();
 	// Writes are only reachable through write(), so nothing can bypass the queue.
 	private readonly tx: Tx = {
 		get: (key, schema) => this.get(key, schema),
@@ -57,15 +82,15 @@ export class Store {
 					);
 				}
 			}
-			const adapter = new KeyvSqlite({ uri: url, busyTimeout: 5000 });
-			const store = new Store(Store.keyv(adapter, logger), adapter.query as SqlQuery, logger, 'sqlite');
 			try {
+				const { adapter, sql } = await openSqlite(url, file);
+				const store = new Store(Store.keyv(adapter, logger), sql, logger, 'sqlite');
 				await store.sql?.('PRAGMA journal_mode = WAL');
 				await store.keyv.get('health');
+				return store;
 			} catch (error) {
 				throw new StoreError(`STORE_URL: cannot open the SQLite database ${file}: ${(error as Error).message}`);
 			}
-			return store;
 		}
 		if (/^rediss?:\/\//.test(url)) {
 			// Loaded only when used: it costs ~30 MiB of memory that SQLite users never need.
@@ -100,24 +125,61 @@ export class Store {
 
 	/**
 	 * Runs `fn` alone: writes from this process never interleave, so read-modify-write inside is race-free.
-	 * On SQLite the block is one transaction, so a crash never leaves half of it written.
+	 * On SQLite the block is atomic (a savepoint), and its promise settles only once the transaction holding it
+	 * is committed, so a crash never leaves half of it written and nothing is reported done before it is durable.
 	 */
 	write<R>(fn: (tx: Tx) => Promise<R>): Promise<R> {
-		const run = async (): Promise<R> => {
-			if (!this.sql) return fn(this.tx);
-			await this.sql('BEGIN IMMEDIATE');
-			try {
-				const result = await fn(this.tx);
-				await this.sql('COMMIT');
-				return result;
-			} catch (error) {
-				await this.sql('ROLLBACK').catch(() => undefined);
-				throw error;
+		return new Promise<R>((resolve, reject) => {
+			this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+			if (!this.draining) {
+				this.draining = true;
+				this.drained = this.drain();
 			}
-		};
-		const result = this.queue.then(run, run);
-		this.queue = result.catch(() => undefined);
-		return result;
+		});
+	}
+
+	private async drain(): Promise<void> {
+		try {
+			while (this.pending.length > 0) {
+				// Let I/O run between batches (acknowledgements, gateway frames): with synchronous SQLite a queue of
+				// write blocks would otherwise drain in one long turn of the event loop.
+				await new Promise<void>((resolve) => setImmediate(resolve));
+				await this.runBatch(this.pending.splice(0, MAX_BATCH));
+			}
+		} finally {
+			this.draining = false;
+		}
+	}
+
+	/** Group commit: the queued blocks share one transaction (one fsync), each in its own savepoint. */
+	private async runBatch(batch: PendingWrite[]): Promise<void> {
+		const sql = this.sql;
+		if (!sql) {
+			for (const w of batch) await w.fn(this.tx).then(w.resolve, w.reject);
+			return;
+		}
+		const settle: Array<() => void> = [];
+		try {
+			await sql('BEGIN IMMEDIATE');
+			for (const w of batch) {
+				await sql('SAVEPOINT w');
+				try {
+					const result = await w.fn(this.tx);
+					await sql('RELEASE w');
+					settle.push(() => w.resolve(result));
+				} catch (error) {
+					await sql('ROLLBACK TO w');
+					await sql('RELEASE w');
+					settle.push(() => w.reject(error));
+				}
+			}
+			await sql('COMMIT');
+		} catch (error) {
+			await sql('ROLLBACK').catch(() => undefined);
+			for (const w of batch) w.reject(error);
+			return;
+		}
+		for (const done of settle) done();
 	}
 
 	/** True when the store answers a read. */
@@ -131,7 +193,7 @@ export class Store {
 	}
 
 	async close(): Promise<void> {
-		await this.queue;
+		while (this.draining) await this.drained;
 		await this.keyv.disconnect();
 	}
 }
