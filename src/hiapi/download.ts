@@ -1,7 +1,7 @@
 // Image download from hiapi's CDN: streamed with a size cap, following redirects, typed by magic bytes.
 import type { Logger } from 'pino';
 import { errCode, errMessage, HiapiError, isTimeoutCode, type HiapiErrorKind } from './errors.js';
-import { headerValue, type HiapiTransport } from './transport.js';
+import { discardBody, headerValue, type HiapiTransport } from './transport.js';
 
 export interface DownloadedImage {
 	bytes: Buffer;
@@ -60,7 +60,7 @@ export async function downloadImage(
 			const declared = headerValue(res.headers, 'content-length');
 			const declaredLen = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
 			if (declaredLen !== undefined && declaredLen > opts.maxBytes) {
-				res.body.destroy();
+				discardBody(res.body);
 				throw new HiapiError('too_large', `image is ${declaredLen} bytes, over the ${opts.maxBytes}-byte limit (GET ${current})`, {
 					status,
 					method: 'GET',
@@ -73,7 +73,7 @@ export async function downloadImage(
 				const buf = chunk as Buffer;
 				total += buf.length;
 				if (total > opts.maxBytes) {
-					res.body.destroy();
+					discardBody(res.body);
 					throw new HiapiError('too_large', `image exceeded the ${opts.maxBytes}-byte limit while downloading (GET ${current})`, {
 						status,
 						method: 'GET',

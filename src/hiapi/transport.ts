@@ -33,6 +33,12 @@ export interface TransportOptions {
 	observer?: { request(op: RequestOp, seconds: number): void };
 }
 
+/** Drops a response body unread. undici 6 reports destroy() without an error as an 'error' event: nobody needs it. */
+export function discardBody(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+	body.on('error', () => undefined);
+	body.destroy();
+}
+
 export function headerValue(h: IncomingHttpHeaders, name: string): string | undefined {
 	const v = h[name];
 	return Array.isArray(v) ? v[0] : v;
@@ -116,7 +122,7 @@ export class HiapiTransport {
 		});
 		const declared = Number(headerValue(res.headers, 'content-length'));
 		if (Number.isFinite(declared) && declared > MAX_API_BODY_BYTES) {
-			res.body.destroy();
+			discardBody(res.body);
 			throw new HiapiError('bad_response', `response body of ${declared} bytes is too large (${method} ${url})`, { status: res.statusCode, method, url });
 		}
 		const chunks: Buffer[] = [];
@@ -125,7 +131,7 @@ export class HiapiTransport {
 			const buf = chunk as Buffer;
 			total += buf.length;
 			if (total > MAX_API_BODY_BYTES) {
-				res.body.destroy();
+				discardBody(res.body);
 				throw new HiapiError('bad_response', `response body is too large (${method} ${url})`, { status: res.statusCode, method, url });
 			}
 			chunks.push(buf);
