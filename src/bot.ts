@@ -1,17 +1,18 @@
 // Discord wiring: the client, routing from the explicit command list, and the one error boundary.
-import { Client, Events, GatewayIntentBits, MessageFlags, Routes, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
+import { Client, Events, MessageFlags, Routes, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
 import { commands } from '../commands/index.js';
 import type { Services } from './command.js';
 import type { Config } from './config.js';
+import { scaleOptions } from './discord-scale.js';
 import type { Delivery, Reply } from './jobs.js';
 import { UserError } from './messages.js';
 
 export function createClient(config: Config): Client {
 	return new Client({
-		intents: [GatewayIntentBits.Guilds],
 		rest: { api: config.discordApiUrl },
 		// Nothing the bot says may ping anyone unless a reply opts in explicitly.
 		allowedMentions: { parse: [] },
+		...scaleOptions(config), // no intents, no caches, shards
 	});
 }
 

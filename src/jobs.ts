@@ -10,6 +10,7 @@ import type { Logger } from './log.js';
 import { failureMessage, imageEmbed, progressText, discordTime, truncate } from './messages.js';
 import type { Metrics } from './metrics.js';
 import { CORRUPT, type Store, type Tx } from './store.js';
+import type { TaskWatch } from './task-watch.js';
 
 /** Interaction tokens live 15 minutes; stop using one a little before that. */
 export const TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
@@ -71,7 +72,8 @@ export interface JobRunnerOptions {
 	delivery: Delivery;
 	logger: Logger;
 	metrics: Metrics;
-	pollIntervalMs: number;
+	/** Waits for hiapi tasks: adaptive polling and callbacks. */
+	tasks: TaskWatch;
 	taskTimeoutMs: number;
 	maxConcurrent: number;
 	maxPerUser: number;
@@ -250,8 +252,8 @@ export class JobRunner {
 			const taskId = job.taskId as string;
 			const deadline = (job.submittedAt ?? this.now()) + this.o.taskTimeoutMs;
 			progress.update('queued');
-			const result = await this.o.hiapi.waitForTask(taskId, {
-				intervalMs: this.o.pollIntervalMs,
+			const result = await this.o.tasks.wait(taskId, {
+				submittedAt: job.submittedAt ?? started,
 				deadline,
 				signal,
 				onProgress: (s: TaskSnapshot) => progress.update(s.phase === 'queued' ? 'queued' : 'running'),

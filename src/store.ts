@@ -21,6 +21,13 @@ export class StoreError extends Error {
 	override name = 'StoreError';
 }
 
+/** How long a synchronous statement may wait for a lock, blocking the event loop. */
+const SYNC_BUSY_MS = 20;
+/** How long a write waits for another process to release the database (a backup, a stray sqlite3 shell). */
+const LOCK_WAIT_MS = 10_000;
+
+const isBusy = (error: unknown): boolean => /SQLITE_BUSY|database is locked/i.test(String((error as Error | undefined)?.message ?? error));
+
 /** Write blocks per transaction at most (a burst of reservations shares one commit). */
 const MAX_BATCH = 64;
 
@@ -37,7 +44,9 @@ async function openSqlite(url: string, file: string): Promise<{ adapter: KeyvSto
 	const builtin = await import('node:sqlite').catch(() => undefined);
 	if (builtin) {
 		const db = new builtin.DatabaseSync(file);
-		db.exec('PRAGMA busy_timeout = 5000');
+		// Statements block the event loop while they wait for a lock: keep that short. Taking the write lock, the
+		// long wait, happens in begin() below, off the event loop.
+		db.exec(`PRAGMA busy_timeout = ${SYNC_BUSY_MS}`);
 		const adapter = new SqliteSyncAdapter(db);
 		return { adapter, sql: (sql) => Promise.resolve(adapter.exec(sql)) };
 	}
@@ -160,7 +169,7 @@ export class Store {
 		}
 		const settle: Array<() => void> = [];
 		try {
-			await sql('BEGIN IMMEDIATE');
+			await this.begin(sql);
 			for (const w of batch) {
 				await sql('SAVEPOINT w');
 				try {
@@ -180,6 +189,20 @@ export class Store {
 			return;
 		}
 		for (const done of settle) done();
+	}
+
+	/** BEGIN IMMEDIATE, waiting for the write lock without blocking the event loop. */
+	private async begin(sql: SqlQuery): Promise<void> {
+		const deadline = Date.now() + LOCK_WAIT_MS;
+		for (let pause = 5; ; pause = Math.min(100, pause * 2)) {
+			try {
+				await sql('BEGIN IMMEDIATE');
+				return;
+			} catch (error) {
+				if (!isBusy(error) || Date.now() >= deadline) throw error;
+			}
+			await new Promise((resolve) => setTimeout(resolve, pause));
+		}
 	}
 
 	/** True when the store answers a read. */

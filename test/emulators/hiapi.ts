@@ -1,11 +1,14 @@
 /**
- * Test-only emulator of hiapi: async task API (POST /v1/tasks, GET /v1/tasks/:id), the CDN that serves
- * results, and the public pricing endpoint. Real HTTP on 127.0.0.1 with an ephemeral port; every request
- * is recorded and behaviour is scriptable per prompt.
+ * Test-only emulator of hiapi: async task API (POST /v1/tasks, GET /v1/tasks/:id), callbacks for tasks
+ * submitted with one, the CDN that serves results, and the public pricing endpoint. Real HTTP on 127.0.0.1 with
+ * an ephemeral port; every request is recorded and behaviour is scriptable per prompt.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { CallbackSender, type CallbackScript, type RecordedCallback } from './hiapi-callbacks.js';
 import { makePng } from './png.js';
+
+export { signHiapiCallback, type CallbackScript, type RecordedCallback } from './hiapi-callbacks.js';
 
 export interface HiapiBehaviour {
 	/** Submits answer this (before any task is created). `body` as a string is sent raw (use it for malformed JSON). */
@@ -30,6 +33,12 @@ export interface HiapiBehaviour {
 	cdn?: { status?: number; truncate?: boolean; delayMs?: number; chunked?: boolean; chunkDelayMs?: number };
 	/** Delay before answering polls. */
 	pollDelayMs?: number;
+	/**
+	 * For tasks submitted with a `callback`: `drop` it, send it twice in a row (`duplicate`) or at once
+	 * (`concurrent`), `delayMs` after the task ends, with a corrupted signature (`badSignature`), or signed with
+	 * a timestamp `staleSeconds` old.
+	 */
+	callback?: CallbackScript;
 }
 
 export interface RecordedHiapiRequest {
@@ -55,7 +64,11 @@ export interface HiapiEmulator {
 	url: string;
 	pricingUrl: string;
 	apiKey: string;
+	/** The webhook signing key callbacks are signed with. */
+	signingKey: string;
 	requests: RecordedHiapiRequest[];
+	/** Callbacks sent, in order (each attempt). */
+	callbacks: RecordedCallback[];
 	setDefault(b: HiapiBehaviour): void;
 	script(promptIncludes: string | RegExp, b: HiapiBehaviour): void;
 	setPricing(p: PricingConfig): void;
@@ -109,14 +122,16 @@ function seedOf(s: string): number {
 
 interface TaskState extends EmulatedTask {
 	model: string;
+	callback?: { url: string; when: 'final' };
 	behaviour: HiapiBehaviour;
 	polls: number;
 	bytes: Buffer;
 	contentType: string;
 }
 
-export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promise<HiapiEmulator> {
+export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: string } = {}): Promise<HiapiEmulator> {
 	const apiKey = opts.apiKey ?? 'test-hiapi-key';
+	const signingKey = opts.signingKey ?? 'whsec-test-signing-key-0123456789';
 	const requests: RecordedHiapiRequest[] = [];
 	let defaultBehaviour: HiapiBehaviour = {};
 	let scripts: Array<{ match: string | RegExp; b: HiapiBehaviour }> = [];
@@ -146,6 +161,7 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 	};
 
 	let baseUrl = '';
+	const callbackSender = new CallbackSender(signingKey, sleep);
 
 	const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
 		if (res.destroyed) return;
@@ -180,7 +196,19 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 		const invalid = (m: string) => send(res, 400, hiapiErrorBody(400, m));
 		if (!body || typeof body !== 'object' || Array.isArray(body)) return invalid('body must be an object');
 		const b = body as Record<string, unknown>;
-		for (const k of Object.keys(b)) if (k !== 'model' && k !== 'input') return invalid(`unknown property: ${k}`);
+		for (const k of Object.keys(b)) if (k !== 'model' && k !== 'input' && k !== 'callback') return invalid(`unknown property: ${k}`);
+		let callback: TaskState['callback'];
+		if (b['callback'] !== undefined) {
+			const c = b['callback'];
+			if (!c || typeof c !== 'object' || Array.isArray(c)) return invalid('callback must be an object {url, when}');
+			const cb = c as Record<string, unknown>;
+			for (const k of Object.keys(cb)) if (k !== 'url' && k !== 'when') return invalid(`callback: unknown property: ${k}`);
+			const url = cb['url'];
+			if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+				return invalid('callback.url must be an absolute http(s) URL');
+			if (cb['when'] !== 'final') return invalid("callback.when must be 'final'");
+			callback = { url, when: 'final' };
+		}
 		if (typeof b['model'] !== 'string' || !b['model']) return invalid('model must be a non-empty string');
 		const input = b['input'];
 		if (!input || typeof input !== 'object' || Array.isArray(input)) return invalid('input must be an object');
@@ -230,7 +258,18 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 			task.idempotencyKey = idemKey;
 			byIdempotencyKey.set(idemKey, taskId);
 		}
+		if (callback) task.callback = callback;
 		tasks.set(taskId, task);
+		if (callback && (behaviour.final ?? 'success') !== 'never') {
+			const t = setTimeout(
+				() => {
+					timers.delete(t);
+					void sendCallbacks(task);
+				},
+				(behaviour.durationMs ?? 300) + (behaviour.callback?.delayMs ?? 0),
+			);
+			timers.add(t);
+		}
 		return send(res, 200, { code: 200, message: 'success', data: { taskId } });
 	};
 
@@ -247,20 +286,31 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 			return send(res, pe.status, pe.body === undefined ? hiapiErrorBody(pe.status) : pe.body, headers);
 		}
 		const { status, done } = statusOf(t);
-		const created = Math.floor(t.createdAt / 1000);
-		const data: Record<string, unknown> = { taskId, model: t.model, status, created, completed: null };
+		if (done && status === 'success' && t.behaviour.malformedPoll) {
+			return send(res, 200, `{"code":200,"message":"success","data":{"taskId":"${taskId}","status":"succ`);
+		}
+		return send(res, 200, { code: 200, message: 'success', data: taskData(t) });
+	};
+
+	/** The task object, as `data` of GET /v1/tasks/:id (and the body of a callback). */
+	const taskData = (t: TaskState): Record<string, unknown> => {
+		const { status, done } = statusOf(t);
+		const data: Record<string, unknown> = { taskId: t.taskId, model: t.model, status, created: Math.floor(t.createdAt / 1000), completed: null };
 		if (done) {
-			const completedAt = t.createdAt + (t.behaviour.durationMs ?? 300);
-			data['completed'] = Math.floor(completedAt / 1000);
+			data['completed'] = Math.floor((t.createdAt + (t.behaviour.durationMs ?? 300)) / 1000);
 			if (status === 'success') {
-				if (t.behaviour.malformedPoll) return send(res, 200, `{"code":200,"message":"success","data":{"taskId":"${taskId}","status":"succ`);
-				data['output'] = [{ url: `${baseUrl}/cdn/${taskId}.png`, type: 'image', expireAt: new Date(Date.now() + 3_600_000).toISOString() }];
+				data['output'] = [{ url: `${baseUrl}/cdn/${t.taskId}.png`, type: 'image', expireAt: new Date(Date.now() + 3_600_000).toISOString() }];
 			} else {
 				const defaultCode = status === 'canceled' ? 'TASK_CANCELED' : 'GENERATION_FAILED';
 				data['error'] = t.behaviour.failError ?? { code: defaultCode, message: `task ${status}` };
 			}
 		}
-		return send(res, 200, { code: 200, message: 'success', data });
+		return data;
+	};
+
+	const sendCallbacks = (t: TaskState): Promise<void> => {
+		if (!t.callback) return Promise.resolve();
+		return callbackSender.deliver(t.callback.url, () => JSON.stringify(taskData(t)), t.behaviour.callback);
 	};
 
 	const handleCdn = async (res: http.ServerResponse, taskId: string) => {
@@ -348,7 +398,9 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 		url: baseUrl,
 		pricingUrl: `${baseUrl}/api/pricing`,
 		apiKey,
+		signingKey,
 		requests,
+		callbacks: callbackSender.sent,
 		setDefault(b) {
 			defaultBehaviour = b;
 		},
@@ -378,6 +430,7 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 		},
 		reset() {
 			requests.length = 0;
+			callbackSender.sent.length = 0;
 			defaultBehaviour = {};
 			scripts = [];
 			pricing = {};
@@ -387,12 +440,13 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 			submitErrorUses = new WeakMap();
 		},
 		async close() {
+			callbackSender.close();
 			for (const t of timers) clearTimeout(t);
 			timers.clear();
-			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+			const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
 			for (const s of sockets) s.destroy();
 			server.closeAllConnections();
-			await closed;
+			await serverClosed;
 		},
 	};
 }

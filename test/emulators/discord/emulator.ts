@@ -11,7 +11,16 @@ import { createInteraction } from './interactions.js';
 import { Recorder } from './recording.js';
 import { buildRoutes } from './routes.js';
 import { EmulatorState } from './state.js';
-import type { DiscordEmulator, DiscordEmulatorOptions, EmulatedGuild, FaultMatch, InteractionOptions, RecordedRequest, SentInteraction } from './types.js';
+import type {
+	DiscordEmulator,
+	DiscordEmulatorOptions,
+	EmulatedGuild,
+	FaultMatch,
+	InteractionOptions,
+	RecordedRequest,
+	SentInteraction,
+	ShardSession,
+} from './types.js';
 
 export class Emulator implements DiscordEmulator {
 	readonly guilds: EmulatedGuild[];
@@ -62,12 +71,25 @@ export class Emulator implements DiscordEmulator {
 	}
 
 	sendInteraction(opts: InteractionOptions): SentInteraction {
-		if (!this.gateway.hasSessions()) {
-			throw new Error('discord emulator: no gateway session to dispatch to; await waitForReady() first');
+		const guildId = opts.guildId === null ? null : (opts.guildId ?? this.state.guilds[0]?.id ?? null);
+		if (!this.gateway.hasSessionFor(guildId)) {
+			throw new Error(
+				this.gateway.hasSessions()
+					? `discord emulator: no gateway session runs the shard of ${guildId === null ? 'DMs (shard 0)' : `guild ${guildId}`}`
+					: 'discord emulator: no gateway session to dispatch to; await waitForReady() first',
+			);
 		}
 		const { interaction, payload } = createInteraction(this.state, opts);
-		this.gateway.dispatchToAll(GatewayDispatchEvents.InteractionCreate, payload);
+		this.gateway.dispatchForGuild(payload.guild_id ?? null, GatewayDispatchEvents.InteractionCreate, payload);
 		return { id: interaction.id, token: interaction.token, sentAt: interaction.sentAt };
+	}
+
+	sessions(): ShardSession[] {
+		return this.gateway.sessionList();
+	}
+
+	get recommendedShards(): number {
+		return this.state.recommendedShards;
 	}
 
 	callbacks(interactionId: string): RecordedRequest[] {

@@ -10,6 +10,7 @@
  * Layout (each module imports only the ones listed before it):
  * - types.ts: the public interfaces; util.ts: constants, snowflakes, users; replies.ts: replies and error bodies
  * - multipart.ts: request bodies; messages.ts: message validation and building
+ * - scale.ts: realistic guilds at scale and Discord's sharding arithmetic
  * - state.ts: shared state; payloads.ts: guild/member/channel payloads derived from it
  * - interactions.ts: INTERACTION_CREATE payloads; gateway.ts: the WebSocket gateway
  * - router.ts: route matching; commands.ts, routes-interactions.ts, routes.ts: the REST routes
@@ -29,7 +30,10 @@ export type {
 	RecordedFile,
 	RecordedRequest,
 	SentInteraction,
+	ShardSession,
+	GuildShape,
 } from './types.js';
+export { guildIds, recommendedShards, shardOf, MAX_GUILDS_PER_SHARD } from './scale.js';
 
 export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promise<DiscordEmulator> {
 	const emulator = new Emulator(opts);

@@ -4,6 +4,7 @@
  */
 import type { APIMessage, APIUser, UserFlags } from 'discord-api-types/v10';
 import type { DiscordEmulatorOptions, EmulatedGuild, RecordedFile } from './types.js';
+import { DEFAULT_SHAPE, childId, guildIds, recommendedShards } from './scale.js';
 import { BOT_USERNAME, makeUser, snowflake } from './util.js';
 
 export interface InteractionState {
@@ -39,6 +40,8 @@ export class EmulatorState {
 	readonly botRoleIds = new Map<string, string>();
 	readonly registeredCommands = new Map<string, unknown[]>();
 	readonly startedAt = Date.now();
+	readonly maxConcurrency: number;
+	readonly recommendedShards: number;
 
 	constructor(opts: DiscordEmulatorOptions) {
 		this.token = opts.token;
@@ -47,10 +50,23 @@ export class EmulatorState {
 			...makeUser({ id: opts.applicationId, username: BOT_USERNAME, bot: true }),
 			flags: 0 as UserFlags,
 		};
-		this.guilds = (opts.guilds ?? [{ id: snowflake(), name: 'Emulated Guild' }]).map((g) => ({
-			id: g.id,
-			name: g.name ?? `Guild ${g.id.slice(-4)}`,
-			channelIds: g.channelIds ?? [snowflake()],
-		}));
+		if (opts.scale) {
+			const { guilds: count, ...given } = opts.scale;
+			const shape = { ...DEFAULT_SHAPE, ...given };
+			this.guilds = guildIds(count).map((id, i) => ({
+				id,
+				name: `Community ${i + 1}`,
+				channelIds: Array.from({ length: shape.channels }, (_, k) => childId(id, 'channel', k)),
+				shape,
+			}));
+		} else {
+			this.guilds = (opts.guilds ?? [{ id: snowflake(), name: 'Emulated Guild' }]).map((g) => ({
+				id: g.id,
+				name: g.name ?? `Guild ${g.id.slice(-4)}`,
+				channelIds: g.channelIds ?? [snowflake()],
+			}));
+		}
+		this.maxConcurrency = opts.maxConcurrency ?? 1;
+		this.recommendedShards = recommendedShards(this.guilds.length);
 	}
 }
