@@ -30,6 +30,11 @@ export interface PollPlan {
 
 const GRID_MS = 100;
 const DEFAULT_MIN_SAMPLES = 20;
+/**
+ * The plan is fitted to recent tasks; new ones differ a little. Aim this far under fixed polling's poll count so
+ * that on fresh tasks it stays at or under it.
+ */
+const BUDGET_MARGIN = 0.97;
 /** Beyond the learned horizon, gaps grow by this factor from the shortest up to the longest. */
 const BACKOFF = 1.5;
 /** The learned plan covers durations up to this survival; slower tasks get the back-off. */
@@ -224,15 +229,16 @@ function solve(density: Density, minGap: number, maxGap: number): Solved {
 		return { polls, delayMs };
 	};
 	const fixed = density.fixed(maxGap);
+	const budget = fixed.polls * BUDGET_MARGIN;
 	// Bisection on λ (the price of one poll in ms of delay): the least delay that fits fixed polling's budget.
 	let lo = 0;
 	let hi = 1;
-	while (plan(hi).polls > fixed.polls && hi < 1e9) hi *= 4;
+	while (plan(hi).polls > budget && hi < 1e9) hi *= 4;
 	let best = plan(hi);
-	for (let step = 0; step < 40; step++) {
+	for (let step = 0; step < 30; step++) {
 		const mid = (lo + hi) / 2;
 		const candidate = plan(mid);
-		if (candidate.polls <= fixed.polls) {
+		if (candidate.polls <= budget) {
 			best = candidate;
 			hi = mid;
 		} else {

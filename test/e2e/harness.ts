@@ -7,7 +7,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { APIApplicationCommandInteractionDataOption, APIMessage } from 'discord.js';
-import { startDiscordEmulator, type DiscordEmulator, type InteractionOptions, type RecordedRequest } from '../emulators/discord/index.js';
+import {
+	startDiscordEmulator,
+	type DiscordEmulator,
+	type DiscordEmulatorOptions,
+	type InteractionOptions,
+	type RecordedRequest,
+} from '../emulators/discord/index.js';
 import { startHiapiEmulator, type HiapiEmulator } from '../emulators/hiapi.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -114,9 +120,14 @@ export interface World {
 	close(): Promise<void>;
 }
 
-export async function createWorld(extraEnv: Record<string, string> = {}): Promise<World> {
+export interface WorldOptions {
+	/** Discord emulator options beyond the token (e.g. `scale` for thousands of realistic guilds). */
+	discord?: Omit<DiscordEmulatorOptions, 'token' | 'applicationId'>;
+}
+
+export async function createWorld(extraEnv: Record<string, string> = {}, options: WorldOptions = {}): Promise<World> {
 	if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
-	const discord = await startDiscordEmulator({ token: TOKEN, applicationId: APP_ID });
+	const discord = await startDiscordEmulator({ ...options.discord, token: TOKEN, applicationId: APP_ID });
 	const hiapi = await startHiapiEmulator({ apiKey: HIAPI_KEY });
 	const dataDir = mkdtempSync(join(tmpdir(), 'imagine-e2e-'));
 	const guild = discord.guilds[0];
