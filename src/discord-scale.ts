@@ -39,7 +39,9 @@ const NO_CACHE = Options.cacheWithLimits({
 
 /**
  * discord.js types leave GuildManager out of cacheWithLimits; READY still lists every guild of the shard, and
- * each would become a Guild object with a dozen empty managers. The bot never reads them.
+ * each would become a Guild stub with a dozen empty managers that nothing reads. Kept out of the cache, they die
+ * young instead of filling the old generation. discord.js warns once that this is unsupported (it breaks
+ * `interaction.guild` and guild events, which the bot does not use): see isExpectedWarning.
  */
 const makeCache: CacheFactory = (managerType, holds, manager) =>
 	String(manager.name) === 'GuildManager' ? (new LimitedCollection({ maxSize: 0 }) as ReturnType<CacheFactory>) : NO_CACHE(managerType, holds, manager);
@@ -55,4 +57,9 @@ export function scaleOptions(config: Pick<Config, 'shardCount' | 'shardIds'>): P
 /** The shard Discord routes a guild's events to (DMs: shard 0). */
 export function shardOf(guildId: string | null, shardCount: number): number {
 	return guildId === null ? 0 : Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** The one process warning this cache policy causes, by design (logged at debug level, not as a problem). */
+export function isExpectedWarning(warning: Error): boolean {
+	return warning.name === 'UnsupportedCacheOverwriteWarning' && /GuildManager/.test(warning.message);
 }

@@ -2,6 +2,7 @@
 import { Events } from 'discord.js';
 import { attachRouter, createClient, createDelivery } from './bot.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
+import { isExpectedWarning } from './discord-scale.js';
 import { startHttpServer } from './http.js';
 import { HiapiClient } from './hiapi/index.js';
 import { JobRunner } from './jobs.js';
@@ -61,6 +62,13 @@ async function main(): Promise<void> {
 		logger,
 	});
 	const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
+	// Process warnings go to the log as JSON, like everything else (Node would print them to stderr).
+	process.removeAllListeners('warning');
+	process.on('warning', (warning) =>
+		isExpectedWarning(warning)
+			? logger.debug({ warning: warning.name }, 'discord.js guild cache off by design')
+			: logger.warn({ warning: warning.name, message: warning.message }, 'process warning'),
+	);
 	const client = createClient(config);
 	const history = new DurationHistory(store, logger);
 	await history.load();

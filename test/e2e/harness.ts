@@ -115,7 +115,11 @@ export interface World {
 	env: Record<string, string>;
 	guildId: string;
 	channelId: string;
-	start(extraEnv?: Record<string, string>): Promise<BotProcess>;
+	/**
+	 * Starts the built bot and waits until it is connected. `script` and `nodeFlags` run another build as it was
+	 * launched (a before/after bench).
+	 */
+	start(extraEnv?: Record<string, string>, script?: string, nodeFlags?: readonly string[]): Promise<BotProcess>;
 	bots: BotProcess[];
 	close(): Promise<void>;
 }
@@ -155,8 +159,8 @@ export async function createWorld(extraEnv: Record<string, string> = {}, options
 		guildId: guild.id,
 		channelId: guild.channelIds[0],
 		bots,
-		async start(more = {}) {
-			const bot = spawnBot({ ...env, ...more }, dataDir);
+		async start(more = {}, script = MAIN, nodeFlags = NODE_FLAGS) {
+			const bot = spawnBot({ ...env, ...more }, dataDir, script, nodeFlags);
 			bots.push(bot);
 			await Promise.race([
 				bot.waitForLog((l) => l.msg === 'connected to Discord', 20_000),
@@ -175,9 +179,15 @@ export async function createWorld(extraEnv: Record<string, string> = {}, options
 	};
 }
 
-/** Spawns `node dist/src/main.js` (or `script`) in `cwd` with exactly `env`. */
-export function spawnBot(env: Record<string, string>, cwd: string, script = MAIN): BotProcess {
-	return new BotProcess(spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+/**
+ * The node flags the bot runs with everywhere (`npm start`, the Docker image's NODE_OPTIONS): a 2 MiB young
+ * generation instead of V8's default 16 MiB semi-spaces, ~10 MiB less resident memory for an I/O-bound process.
+ */
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
+/** Spawns `node dist/src/main.js` (or `script`) in `cwd` with exactly `env`, as `npm start` does. */
+export function spawnBot(env: Record<string, string>, cwd: string, script = MAIN, nodeFlags: readonly string[] = NODE_FLAGS): BotProcess {
+	return new BotProcess(spawn(process.execPath, [...nodeFlags, script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 export function stringOption(name: string, value: string): APIApplicationCommandInteractionDataOption {

@@ -32,6 +32,9 @@ describe('sharding', () => {
 		expect(world.discord.identifies.every((d) => (d as { intents: number }).intents === 0)).toBe(true);
 		expect(bot.logs.filter((l) => l.msg === 'shard ready').map((l) => l.shardId)).toEqual(expect.arrayContaining([0, 1, 2]));
 		expect(bot.logs.find((l) => l.msg === 'connected to Discord')).toMatchObject({ shardCount: 3, shards: [0, 1, 2] });
+		// discord.js's one warning about the guild cache being off goes to the log at debug level, not to stderr.
+		expect(bot.logs.some((l) => l.msg === 'discord.js guild cache off by design')).toBe(true);
+		expect(bot.stderr).toBe('');
 	});
 
 	it('answers interactions from every shard and from DMs (shard 0)', async () => {

@@ -6,9 +6,12 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { CallbackSender, type CallbackScript, type RecordedCallback } from './hiapi-callbacks.js';
+import { defaultPricingBody, hiapiErrorBody, ASPECT_RATIOS } from './hiapi-bodies.js';
+import { serveCdn } from './hiapi-cdn.js';
 import { makePng } from './png.js';
 
 export { signHiapiCallback, type CallbackScript, type RecordedCallback } from './hiapi-callbacks.js';
+export { ASPECT_RATIOS, hiapiErrorBody } from './hiapi-bodies.js';
 
 export interface HiapiBehaviour {
 	/** Submits answer this (before any task is created). `body` as a string is sent raw (use it for malformed JSON). */
@@ -78,40 +81,6 @@ export interface HiapiEmulator {
 	submits(): RecordedHiapiRequest[];
 	reset(): void;
 	close(): Promise<void>;
-}
-
-export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21', '3:2', '2:3'] as const;
-
-const DEFAULT_PRICING_VERSION = '2026-11-01';
-
-function defaultPricingBody(priceUsd = 0.05, version = DEFAULT_PRICING_VERSION, model = 'flux-1.1-pro'): unknown {
-	return {
-		success: true,
-		pricing_version: version,
-		data: [
-			{ model_name: model, base_usd_value: priceUsd, unit: 'image' },
-			{ model_name: 'other', base_usd_value: 1 },
-		],
-	};
-}
-
-const ERROR_CODES: Record<number, [string, string]> = {
-	400: ['INVALID_REQUEST', 'invalid request'],
-	401: ['UNAUTHORIZED', 'invalid api key'],
-	402: ['INSUFFICIENT_BALANCE', 'insufficient balance'],
-	403: ['FORBIDDEN', 'forbidden'],
-	404: ['NOT_FOUND', 'not found'],
-	409: ['IDEMPOTENCY_KEY_PROCESSING', 'a request with this idempotency key is still processing'],
-	422: ['INVALID_REQUEST', 'unprocessable'],
-	429: ['RATE_LIMITED', 'too many requests'],
-	500: ['INTERNAL_ERROR', 'internal server error'],
-	502: ['BAD_GATEWAY', 'bad gateway'],
-	503: ['SERVICE_UNAVAILABLE', 'service unavailable'],
-};
-
-export function hiapiErrorBody(status: number, message?: string, errorCode?: string): unknown {
-	const [code, msg] = ERROR_CODES[status] ?? ['ERROR', `error ${status}`];
-	return { code: status, message: message ?? msg, data: null, error_code: errorCode ?? code };
 }
 
 function seedOf(s: string): number {
@@ -313,40 +282,7 @@ export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: s
 		return callbackSender.deliver(t.callback.url, () => JSON.stringify(taskData(t)), t.behaviour.callback);
 	};
 
-	const handleCdn = async (res: http.ServerResponse, taskId: string) => {
-		const t = tasks.get(taskId);
-		const cdn = t?.behaviour.cdn ?? {};
-		if (cdn.delayMs) await sleep(cdn.delayMs);
-		if (res.destroyed) return;
-		if (!t) {
-			res.writeHead(404, { 'content-type': 'text/plain' });
-			return void res.end('Not Found');
-		}
-		if (cdn.status !== undefined && (cdn.status < 200 || cdn.status >= 300)) {
-			res.writeHead(cdn.status, { 'content-type': 'application/xml' });
-			return void res.end(`<Error><Code>${cdn.status === 403 ? 'AccessDenied' : 'NoSuchKey'}</Code></Error>`);
-		}
-		if (cdn.truncate) {
-			res.writeHead(200, { 'content-type': t.contentType, 'content-length': t.bytes.length });
-			res.write(t.bytes.subarray(0, Math.max(1, Math.floor(t.bytes.length / 2))));
-			await sleep(20);
-			res.socket?.destroy();
-			return;
-		}
-		if (cdn.chunked) {
-			res.writeHead(cdn.status ?? 200, { 'content-type': t.contentType }); // no Content-Length → chunked encoding
-			const size = 64 * 1024;
-			for (let o = 0; o < t.bytes.length; o += size) {
-				if (res.destroyed) return;
-				res.write(t.bytes.subarray(o, o + size));
-				await sleep(cdn.chunkDelayMs ?? 0);
-			}
-			if (!res.destroyed) res.end();
-			return;
-		}
-		res.writeHead(cdn.status ?? 200, { 'content-type': t.contentType, 'content-length': t.bytes.length, 'cache-control': 'private, max-age=3600' });
-		res.end(t.bytes);
-	};
+	const handleCdn = (res: http.ServerResponse, taskId: string) => serveCdn(res, tasks.get(taskId), sleep);
 
 	const handlePricing = (res: http.ServerResponse) => {
 		if ('priceUsd' in pricing) return send(res, 200, defaultPricingBody(pricing.priceUsd, pricing.version, pricing.model));
