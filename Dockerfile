@@ -36,9 +36,10 @@ RUN npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 
-# tini as PID 1: forwards SIGTERM/SIGINT to node and reaps zombies.
+# tini as PID 1: forwards SIGTERM/SIGINT to node and reaps zombies. DejaVu: the only font the
+# /budget report chart needs (a slim image has none, and the chart's text would not render).
 RUN apt-get update \
-	&& apt-get install -y --no-install-recommends tini \
+	&& apt-get install -y --no-install-recommends tini fonts-dejavu-core \
 	&& rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 
 ARG VERSION=0.1.0

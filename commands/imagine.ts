@@ -1,20 +1,23 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
 	ApplicationCommandOptionType,
 	ApplicationCommandType,
 	ApplicationIntegrationType,
+	ComponentType,
 	InteractionContextType,
-	MessageFlags,
 	PermissionFlagsBits,
+	TextInputStyle,
+	type APIModalInteractionResponseCallbackData,
+	type ButtonInteraction,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Command } from '../src/command.js';
-import { UserError, refusalMessage } from '../src/messages.js';
+import type { Command, Services } from '../src/command.js';
+import { REMIX_FIELDS, buildCustomId, type CustomId } from '../src/custom-id.js';
+import { isJob, type Job } from '../src/job-record.js';
+import { TEXT, UserError, truncate } from '../src/messages.js';
+import { checkPrompt, startImage } from '../src/start-job.js';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const PROMPT_MAX = 1500;
-/** Acknowledge by this long after the interaction arrived, whatever the store is doing. */
-const ACK_SAFETY_MS = 1500;
 
 const data = {
 	name: 'imagine',
@@ -34,72 +37,98 @@ const data = {
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
+function checkRatio(raw: string | undefined): string {
+	const ratio = raw ?? '1:1';
+	if (!(ASPECT_RATIOS as readonly string[]).includes(ratio)) throw new UserError(`Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}.`);
+	return ratio;
+}
+
+/** The job a button points at; a pruned or unreadable one gets a clear answer instead. */
+async function sourceJob(id: CustomId, s: Services): Promise<Job> {
+	const job = await s.jobs.find(id.jobId);
+	if (isJob(job)) return job;
+	throw new UserError(job === undefined ? TEXT.tooOld : TEXT.unreadableJob);
+}
+
+/** Remix's form: the prompt (same 1–1500 rule as /imagine) and the ratio, both prefilled from the image. */
+function remixModal(job: Job): APIModalInteractionResponseCallbackData {
+	return {
+		custom_id: buildCustomId({ command: 'imagine', action: 'remix-form', jobId: job.id }),
+		title: 'Remix this image',
+		components: [
+			{
+				type: ComponentType.Label,
+				label: 'Prompt',
+				component: {
+					type: ComponentType.TextInput,
+					custom_id: REMIX_FIELDS.prompt,
+					style: TextInputStyle.Paragraph,
+					min_length: 1,
+					max_length: PROMPT_MAX,
+					required: true,
+					value: truncate(job.prompt, PROMPT_MAX),
+				},
+			},
+			{
+				type: ComponentType.Label,
+				label: 'Aspect ratio',
+				component: {
+					type: ComponentType.StringSelect,
+					custom_id: REMIX_FIELDS.aspectRatio,
+					min_values: 1,
+					max_values: 1,
+					options: ASPECT_RATIOS.map((r) => ({ label: r, value: r, default: r === job.aspectRatio })),
+				},
+			},
+		],
+	};
+}
+
+/** The requester, or a member allowed to manage messages in this channel, may delete an image. */
+async function deleteImage(interaction: ButtonInteraction, id: CustomId, s: Services): Promise<void> {
+	const job = await s.jobs.find(id.jobId);
+	// A pruned job no longer says who asked; the message itself does (Discord's own record of the interaction).
+	const requesterId = isJob(job) ? job.userId : interaction.message.interactionMetadata?.user.id;
+	const moderator = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
+	if (interaction.user.id !== requesterId && !moderator) throw new UserError(TEXT.onlyRequesterDeletes(requesterId));
+	await interaction.deferUpdate();
+	// For a component, @original is the message it is on. Deleting never refunds: the image was made and paid for.
+	await interaction.deleteReply();
+	s.logger.info({ jobId: id.jobId, messageId: interaction.message.id, by: requesterId === interaction.user.id ? 'requester' : 'moderator' }, 'image deleted');
+}
+
 export default {
 	data,
 	async execute(interaction, s) {
-		const prompt = interaction.options.getString('prompt', true).trim();
-		if (prompt.length === 0) throw new UserError('Your prompt is empty. Describe the image you want.');
-		if (prompt.length > PROMPT_MAX) throw new UserError(`Your prompt is too long (${prompt.length} characters; the limit is ${PROMPT_MAX}).`);
-		const aspectRatio = interaction.options.getString('aspect_ratio') ?? '1:1';
-		if (!(ASPECT_RATIOS as readonly string[]).includes(aspectRatio)) throw new UserError(`Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}.`);
-		if (!s.jobs.isAccepting) throw new UserError('The bot is restarting. Try again in a few seconds.');
-
-		const release = s.jobs.claimSlot(interaction.user.id);
-		if (!release)
-			throw new UserError(`You already have ${s.config.maxJobsPerUser} image${s.config.maxJobsPerUser === 1 ? '' : 's'} in progress. Wait for one to finish.`);
-		let deferred = false;
-		try {
-			const price = s.pricing.current();
-			const creating = s.jobs.create({
-				id: interaction.id,
-				token: interaction.token,
-				applicationId: interaction.applicationId,
-				userId: interaction.user.id,
-				guildId: interaction.guildId,
-				channelId: interaction.channelId,
-				prompt,
-				aspectRatio,
-				price,
-				attachmentSizeLimit: interaction.attachmentSizeLimit || 10 * 1024 * 1024,
-				canPostInChannel: interaction.appPermissions.has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.AttachFiles]),
-			});
-			// Discord drops interactions not answered within 3 s: if the store is slow, acknowledge first.
-			const timer = new AbortController();
-			const slow = await Promise.race([
-				creating.then(() => false),
-				sleep(Math.max(0, ACK_SAFETY_MS - (Date.now() - s.receivedAt)), true, { signal: timer.signal }).catch(() => false),
-			]);
-			timer.abort();
-			if (slow) {
-				await interaction.deferReply();
-				deferred = true;
-				s.logger.warn({ waitedMs: Date.now() - s.receivedAt }, 'store slow: acknowledged before the reservation finished');
+		const prompt = checkPrompt(interaction.options.getString('prompt', true), PROMPT_MAX);
+		const aspectRatio = checkRatio(interaction.options.getString('aspect_ratio') ?? undefined);
+		await startImage(interaction, { prompt, aspectRatio, kind: 'imagine' }, s);
+	},
+	buttons: {
+		async reroll(interaction, id, s) {
+			const source = await sourceJob(id, s);
+			await startImage(interaction, { prompt: source.prompt, aspectRatio: source.aspectRatio, kind: 'reroll', sourceJobId: source.id }, s);
+		},
+		async remix(interaction, id, s) {
+			await interaction.showModal(remixModal(await sourceJob(id, s)));
+		},
+		delete: deleteImage,
+	},
+	modals: {
+		async 'remix-form'(interaction, id, s) {
+			let form: { prompt: string; ratio: string | undefined };
+			try {
+				form = {
+					prompt: interaction.fields.getTextInputValue(REMIX_FIELDS.prompt),
+					ratio: interaction.fields.getStringSelectValues(REMIX_FIELDS.aspectRatio)[0],
+				};
+			} catch {
+				// Not the form this bot showed (an old layout, or forged): say so rather than fail.
+				throw new UserError(TEXT.notOurs);
 			}
-			const created = await creating;
-			if (!created.ok || !created.job) {
-				release();
-				const content = refusalMessage(created.ok ? 'corrupt' : created.reason, created.standing, price);
-				if (deferred) await interaction.editReply({ content });
-				else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
-				s.metrics.firstReply.observe((Date.now() - s.receivedAt) / 1000);
-				s.logger.info({ reason: created.ok ? 'corrupt' : created.reason, remaining: created.standing.remaining, price }, 'imagine refused: budget');
-				return;
-			}
-			const job = created.job;
-			if (!deferred) {
-				try {
-					await interaction.deferReply();
-				} catch (error) {
-					await s.jobs.abandon(job, 'could not acknowledge the interaction');
-					throw error;
-				}
-			}
-			s.metrics.firstReply.observe((Date.now() - s.receivedAt) / 1000);
-			s.logger.info({ jobId: job.id, price, aspectRatio, promptLength: prompt.length, ackMs: Date.now() - s.receivedAt }, 'imagine accepted');
-			s.jobs.start(job, release);
-		} catch (error) {
-			release();
-			throw error;
-		}
+			const prompt = checkPrompt(form.prompt, PROMPT_MAX);
+			const aspectRatio = checkRatio(form.ratio);
+			await startImage(interaction, { prompt, aspectRatio, kind: 'remix', sourceJobId: id.jobId }, s);
+		},
 	},
 } satisfies Command<typeof data>;

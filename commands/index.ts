@@ -1,6 +1,7 @@
 // The explicit list of commands, shared by the router and the deploy script.
+import blocklist from './blocklist.js';
 import budget from './budget.js';
 import imagine from './imagine.js';
 import usage from './usage.js';
 
-export const commands = [imagine, usage, budget] as const;
+export const commands = [imagine, usage, budget, blocklist] as const;

@@ -6,10 +6,9 @@ import {
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Command } from '../src/command.js';
-import { COLOR, resetText } from '../src/messages.js';
+import { memberRoleIds } from '../src/member-roles.js';
+import { COLOR, limitSourceText, resetText } from '../src/messages.js';
 import { formatUsd } from '../src/money.js';
-
-const SOURCE = { override: 'set for you by a moderator', guild: "this server's default", default: "the bot's default" } as const;
 
 const data = {
 	name: 'usage',
@@ -22,11 +21,11 @@ const data = {
 export default {
 	data,
 	async execute(interaction, s) {
-		const st = await s.ledger.standing({ guildId: interaction.guildId, userId: interaction.user.id });
+		const st = await s.ledger.standing({ guildId: interaction.guildId, userId: interaction.user.id, roleIds: memberRoleIds(interaction.member) });
 		const price = s.pricing.current();
 		const fields = [
 			{ name: 'Spent', value: formatUsd(st.spent), inline: true },
-			{ name: 'Limit', value: `${formatUsd(st.limit)} (${SOURCE[st.limitSource]})`, inline: true },
+			{ name: 'Limit', value: `${formatUsd(st.limit)} (${limitSourceText(st.limitSource, 'member')})`, inline: true },
 			{ name: 'Remaining', value: formatUsd(st.remaining), inline: true },
 			{ name: 'Images this period', value: String(st.images), inline: true },
 			{ name: 'Price per image', value: formatUsd(price), inline: true },

@@ -1,11 +1,22 @@
 // Discord wiring: the client, routing from the explicit command list, and the one error boundary.
-import { Client, Events, MessageFlags, Routes, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
+import {
+	Client,
+	Events,
+	MessageFlags,
+	Routes,
+	type ButtonInteraction,
+	type ChatInputCommandInteraction,
+	type Interaction,
+	type ModalSubmitInteraction,
+} from 'discord.js';
 import { commands } from '../commands/index.js';
-import type { Services } from './command.js';
+import type { Command, Services } from './command.js';
 import type { Config } from './config.js';
+import { parseCustomId } from './custom-id.js';
 import { scaleOptions } from './discord-scale.js';
-import type { Delivery, Reply } from './jobs.js';
-import { UserError } from './messages.js';
+import type { Delivery, Reply } from './delivery.js';
+import { TEXT, UserError } from './messages.js';
+import type { ChannelPoster } from './mod-log.js';
 
 export function createClient(config: Config): Client {
 	return new Client({
@@ -16,23 +27,47 @@ export function createClient(config: Config): Client {
 	});
 }
 
-/** Routes slash commands to their handlers; every interaction ends answered, whatever is thrown. */
+/** Interaction ids seen recently: a repeated delivery of one interaction is answered once, by the first. */
+class RecentIds {
+	private readonly ids = new Set<string>();
+	constructor(private readonly max: number) {}
+
+	/** True the first time an id is offered. */
+	fresh(id: string): boolean {
+		if (this.ids.has(id)) return false;
+		this.ids.add(id);
+		// Sets iterate in insertion order: drop the oldest.
+		if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
+		return true;
+	}
+}
+
+type Routed = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
+
+/**
+ * Routes slash commands, buttons and modals to their command (from the explicit list; custom ids parsed in
+ * one place) through one error boundary: every interaction ends answered, whatever is thrown.
+ */
 export function attachRouter(client: Client, services: Omit<Services, 'receivedAt'>): void {
-	const byName = new Map<string, (typeof commands)[number]>(commands.map((c) => [c.data.name, c]));
+	const byName = new Map<string, Command>(commands.map((c) => [c.data.name, c]));
+	const seen = new RecentIds(10_000);
 	client.on(Events.InteractionCreate, (interaction: Interaction) => void route(interaction));
+
 	async function route(interaction: Interaction): Promise<void> {
-		if (!interaction.isChatInputCommand()) return;
+		if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isModalSubmit()) return;
 		const receivedAt = Date.now();
 		const log = services.logger.child({
 			interactionId: interaction.id,
 			userId: interaction.user.id,
 			guildId: interaction.guildId,
-			command: interaction.commandName,
+			command: interaction.isChatInputCommand() ? interaction.commandName : interaction.customId.slice(0, 100),
 		});
-		const command = byName.get(interaction.commandName);
+		if (!seen.fresh(interaction.id)) {
+			log.warn('interaction delivered again; already handled');
+			return;
+		}
 		try {
-			if (!command) throw new UserError("This command isn't available any more. The bot's commands may need redeploying.");
-			await command.execute(interaction, { ...services, logger: log, receivedAt });
+			await dispatch(interaction, { ...services, logger: log, receivedAt });
 		} catch (error) {
 			const user = error instanceof UserError;
 			if (user) log.info({ reason: error.message }, 'command refused');
@@ -41,10 +76,33 @@ export function attachRouter(client: Client, services: Omit<Services, 'receivedA
 			await answer(interaction, content).catch((e: unknown) => log.error({ err: e }, 'could not tell the user about the error'));
 		}
 	}
+
+	async function dispatch(interaction: Routed, s: Services): Promise<void> {
+		if (interaction.isChatInputCommand()) {
+			const command = byName.get(interaction.commandName);
+			if (!command) throw new UserError("This command isn't available any more. The bot's commands may need redeploying.");
+			await command.execute(interaction, s);
+			return;
+		}
+		// Custom ids are untrusted input: anything not parsed as ours gets a friendly answer, never a crash.
+		const id = parseCustomId(interaction.customId);
+		const command = id && byName.get(id.command);
+		if (!id || !command) throw new UserError(TEXT.notOurs);
+		if (interaction.isButton()) {
+			const handler = command.buttons?.[id.action];
+			if (!handler) throw new UserError(TEXT.notOurs);
+			await handler(interaction, id, s);
+		} else {
+			const handler = command.modals?.[id.action];
+			if (!handler) throw new UserError(TEXT.notOurs);
+			await handler(interaction, id, s);
+		}
+	}
 }
 
-async function answer(interaction: ChatInputCommandInteraction, content: string): Promise<void> {
-	if (interaction.deferred || interaction.replied) await interaction.editReply({ content, embeds: [], files: [] });
+/** Tells only the member. Once acknowledged, a private follow-up: editing would overwrite a public message. */
+async function answer(interaction: Routed, content: string): Promise<void> {
+	if (interaction.deferred || interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
 	else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
 }
 
@@ -55,6 +113,7 @@ export function createDelivery(client: Client): Delivery {
 			content: reply.content,
 			embeds: reply.embeds ?? [],
 			attachments: (reply.files ?? []).map((f, i) => ({ id: String(i), filename: f.name })),
+			components: reply.components ?? [],
 			allowed_mentions: { parse: [], users: reply.mentionUsers ?? [] },
 		},
 		files: (reply.files ?? []).map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })),
@@ -65,6 +124,23 @@ export function createDelivery(client: Client): Delivery {
 		},
 		async postInChannel(job, reply) {
 			await client.rest.post(Routes.channelMessages(job.channelId), payload(reply));
+		},
+		async followUp(job, reply, { ephemeral }) {
+			const { body, files } = payload(reply);
+			await client.rest.post(Routes.webhook(job.applicationId, job.token), {
+				body: { ...body, flags: ephemeral ? MessageFlags.Ephemeral : 0 },
+				files,
+				auth: false,
+			});
+		},
+	};
+}
+
+/** Posting in a channel by id over REST: the log channel needs no cache and no gateway event. */
+export function createChannelPoster(client: Client): ChannelPoster {
+	return {
+		async post(channelId, message) {
+			await client.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] } } });
 		},
 	};
 }

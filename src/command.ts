@@ -1,11 +1,14 @@
-// The contract between commands/ and the core: what a command is, and what its handler may use.
+// The contract between commands/ and the core: what a command is, and what its handlers may use.
 // It sits below both, so commands/ imports it from src/ and the wiring imports commands/, never a circle.
-import type { ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { Blocklist } from './blocklist.js';
 import type { Config } from './config.js';
+import type { CustomId, CustomIdAction } from './custom-id.js';
 import type { JobRunner } from './jobs.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from './ledger/index.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import type { ModLog } from './mod-log.js';
 import type { Pricing } from './pricing.js';
 
 /** What a command handler may use. Handlers stay thin: the work happens in these services. */
@@ -13,14 +16,23 @@ export interface Services {
 	config: Config;
 	logger: Logger;
 	ledger: Ledger;
+	blocklist: Blocklist;
+	/** The server's log channel (budget changes, cap notes). */
+	modLog: ModLog;
 	jobs: JobRunner;
 	pricing: Pricing;
 	metrics: Metrics;
-	/** When the interaction arrived (for time-to-first-reply). */
+	/** When the interaction arrived (for time-to-first-reply and the acknowledgement deadline). */
 	receivedAt: number;
 }
+
+type Handler<I> = (interaction: I, id: CustomId, services: Services) => Promise<void>;
 
 export interface Command<Data extends RESTPostAPIChatInputApplicationCommandsJSONBody = RESTPostAPIChatInputApplicationCommandsJSONBody> {
 	data: Data;
 	execute(interaction: ChatInputCommandInteraction, services: Services): Promise<void>;
+	/** Buttons this command puts on messages, by the action in their custom id (parsed in src/custom-id.ts). */
+	buttons?: Partial<Record<CustomIdAction, Handler<ButtonInteraction>>>;
+	/** Modals this command shows, by the action in their custom id. */
+	modals?: Partial<Record<CustomIdAction, Handler<ModalSubmitInteraction>>>;
 }

@@ -35,6 +35,8 @@ export interface Config {
 	maxConcurrentJobs: number;
 	maxJobsPerUser: number;
 	shutdownGraceMs: number;
+	/** Finished jobs (and so their buttons) are kept this long. */
+	jobRetentionDays: number;
 	healthPort: number | undefined;
 	logLevel: string;
 }
@@ -133,6 +135,7 @@ const fields = z.object({
 	MAX_CONCURRENT_JOBS: integer(1, 1000).default(8),
 	MAX_JOBS_PER_USER: integer(1, 1000).default(2),
 	SHUTDOWN_GRACE_MS: integer(0, 600_000).default(8000),
+	JOB_RETENTION_DAYS: integer(1, 3650).default(30),
 	HEALTH_PORT: integer(1, 65_535).optional(),
 	HIAPI_CALLBACK_URL: callbackUrl().optional(),
 	HIAPI_WEBHOOK_SECRET: z
@@ -213,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
 		maxJobsPerUser: e.MAX_JOBS_PER_USER,
 		shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+		jobRetentionDays: e.JOB_RETENTION_DAYS,
 		healthPort: e.HEALTH_PORT,
 		logLevel: e.LOG_LEVEL,
 	};

@@ -2,68 +2,22 @@
 // Each state is written to the store before the step that depends on it, so a restart resumes
 // every open job and every reservation ends exactly once.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
-import type { APIEmbed } from 'discord.js';
+import { deliverReply, type Delivered, type Delivery, type Reply } from './delivery.js';
 import { HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from './hiapi/index.js';
-import type { Ledger, ReserveResult, Who } from './ledger.js';
+import { closeJob, insertJob, isJob, jobKeys, openJobIds, pruneJobs, readJob, type Job, type NewJob } from './job-record.js';
+import type { Ledger, RefusalReason, Standing, Who } from './ledger/index.js';
 import type { Logger } from './log.js';
-import { failureMessage, imageEmbed, progressText, discordTime, truncate } from './messages.js';
+import { discordTime, failureMessage, imageEmbed, lowBudgetText, resultButtons } from './messages.js';
 import type { Metrics } from './metrics.js';
-import { CORRUPT, type Store, type Tx } from './store.js';
+import { Progress } from './progress.js';
+import { CORRUPT, type Read, type Store, type Tx } from './store.js';
 import type { TaskWatch } from './task-watch.js';
 
-/** Interaction tokens live 15 minutes; stop using one a little before that. */
-export const TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
-const PROGRESS_EVERY_MS = 5000;
-
-export const jobSchema = z.object({
-	v: z.literal(1),
-	/** The interaction id: also the reservation id and the hiapi Idempotency-Key. */
-	id: z.string(),
-	token: z.string(),
-	applicationId: z.string(),
-	userId: z.string(),
-	guildId: z.string().nullable(),
-	channelId: z.string(),
-	prompt: z.string(),
-	aspectRatio: z.string(),
-	price: z.number().int().positive(),
-	attachmentSizeLimit: z.number().int().positive(),
-	/** The bot may post with attachments in the channel (from the interaction's app_permissions). */
-	canPostInChannel: z.boolean(),
-	state: z.enum(['reserved', 'submitted', 'delivered', 'refunded']),
-	taskId: z.string().optional(),
-	outcome: z.string().optional(),
-	createdAt: z.number(),
-	updatedAt: z.number(),
-	submittedAt: z.number().optional(),
-	finishedAt: z.number().optional(),
-});
-export type Job = z.infer<typeof jobSchema>;
-export type NewJob = Omit<Job, 'v' | 'state' | 'createdAt' | 'updatedAt'>;
-
-const openSchema = z.object({ v: z.literal(1), ids: z.array(z.string()) });
-const OPEN_KEY = 'jobs:open';
-const jobKey = (id: string) => `jobs:${id}`;
-
-export interface ReplyFile {
-	name: string;
-	data: Buffer;
-	contentType: string;
-}
-export interface Reply {
-	content: string;
-	embeds?: APIEmbed[];
-	files?: ReplyFile[];
-	/** User ids that may be pinged; nobody else ever is. */
-	mentionUsers?: string[];
-}
-
-/** How jobs reach Discord after the interaction was acknowledged (implemented over discord.js REST in bot.ts). */
-export interface Delivery {
-	editOriginal(job: Job, reply: Reply): Promise<void>;
-	postInChannel(job: Job, reply: Reply): Promise<void>;
-}
+export type CreateResult =
+	| { status: 'created'; job: Job; standing: Standing }
+	| { status: 'refused'; reason: RefusalReason; standing: Standing }
+	/** This interaction already made a job (a duplicate delivery): nothing to do. */
+	| { status: 'duplicate' };
 
 export interface JobRunnerOptions {
 	store: Store;
@@ -128,18 +82,31 @@ export class JobRunner {
 		};
 	}
 
-	/** Reserves the price and persists the job in one atomic write. */
-	async create(input: NewJob): Promise<ReserveResult & { job?: Job }> {
-		const who: Who = { guildId: input.guildId, userId: input.userId };
-		return this.o.store.write(async (tx) => {
-			const result = await this.o.ledger.reserveIn(tx, input.id, who, input.price);
-			if (!result.ok) return result;
+	/** Reserves the price and persists the job in one atomic write; once per interaction id. */
+	async create(input: NewJob): Promise<CreateResult> {
+		const who: Who = { guildId: input.guildId, userId: input.userId, roleIds: input.roleIds ?? [] };
+		const details = { prompt: input.prompt, aspectRatio: input.aspectRatio, ...(input.userName ? { userName: input.userName } : {}) };
+		return this.o.store.write(async (tx): Promise<CreateResult> => {
+			if ((await readJob(tx, input.id)) !== undefined) return { status: 'duplicate' };
+			const result = await this.o.ledger.reserveIn(tx, input.id, who, input.price, details);
+			if (!result.ok) return { status: 'refused', reason: result.reason, standing: result.standing };
 			const at = this.now();
-			const job: Job = { v: 1, ...input, state: 'reserved', createdAt: at, updatedAt: at };
-			await tx.set(jobKey(job.id), job);
-			await this.updateOpen(tx, (ids) => [...ids, job.id]);
-			return { ...result, job };
+			const job: Job = { v: 2, kind: 'imagine', ...input, state: 'reserved', createdAt: at, updatedAt: at };
+			await insertJob(tx, job);
+			return { status: 'created', job, standing: result.standing };
 		});
+	}
+
+	/** A stored job (what a button needs after any restart), undefined once pruned. */
+	find(id: string): Promise<Read<Job>> {
+		return readJob(this.o.store, id);
+	}
+
+	/** Deletes finished jobs older than `retentionMs`, in bounded batches. */
+	async prune(retentionMs: number): Promise<number> {
+		const pruned = await pruneJobs(this.o.store, this.now() - retentionMs);
+		if (pruned > 0) this.o.logger.info({ pruned, retentionDays: retentionMs / 86_400_000 }, 'pruned old job records');
+		return pruned;
 	}
 
 	/** Queues a created job; `release` frees the user's slot when it ends. */
@@ -157,21 +124,21 @@ export class JobRunner {
 
 	/** Picks up every job a previous run left open. */
 	async resume(): Promise<number> {
-		const open = await this.o.store.get(OPEN_KEY, openSchema);
-		if (open === CORRUPT) {
-			this.o.logger.error('open job index is unreadable; open jobs cannot be resumed automatically');
-			return 0;
-		}
 		let resumed = 0;
-		for (const id of open?.ids ?? []) {
-			const job = await this.o.store.get(jobKey(id), jobSchema);
-			if (job === undefined || job === CORRUPT) {
+		for (const id of await openJobIds(this.o.store)) {
+			const job = await readJob(this.o.store, id);
+			if (!isJob(job)) {
 				this.o.logger.error({ jobId: id, corrupt: job === CORRUPT }, 'open job record missing or unreadable; refunding its reservation');
-				await this.o.ledger.refund(id);
-				await this.o.store.write((tx) => this.updateOpen(tx, (ids) => ids.filter((x) => x !== id)));
+				await this.o.store.write(async (tx) => {
+					await this.o.ledger.refundIn(tx, id);
+					await tx.delete(jobKeys.open(id));
+				});
 				continue;
 			}
-			if (job.state === 'delivered' || job.state === 'refunded') continue;
+			if (job.state === 'delivered' || job.state === 'refunded') {
+				await this.o.store.write((tx) => tx.delete(jobKeys.open(id)));
+				continue;
+			}
 			this.o.logger.info({ jobId: job.id, userId: job.userId, guildId: job.guildId, taskId: job.taskId, state: job.state }, 'resuming job');
 			// Resumed jobs count against the user's limit even if that means going over it briefly.
 			this.start(job, this.takeSlot(job.userId));
@@ -246,7 +213,7 @@ export class JobRunner {
 					{ prompt: job.prompt, aspectRatio: job.aspectRatio },
 					{ idempotencyKey: job.id, deadline: this.now() + this.o.taskTimeoutMs, signal },
 				);
-				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() });
+				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() }, (tx) => this.o.ledger.noteTaskIn(tx, job.id, taskId));
 				log.info({ taskId, ms: this.now() - t0 }, 'task submitted');
 			}
 			const taskId = job.taskId as string;
@@ -271,13 +238,27 @@ export class JobRunner {
 				log.warn({ taskId, limit: job.attachmentSizeLimit }, 'image larger than the attachment limit; delivering a link');
 			}
 			await progress.close();
-			const standing = await this.o.ledger.standing({ guildId: job.guildId, userId: job.userId });
+			const standing = await this.o.ledger.standing({ guildId: job.guildId, userId: job.userId, roleIds: job.roleIds ?? [] });
 			const seconds = (this.now() - job.createdAt) / 1000;
-			const info = { prompt: job.prompt, aspectRatio: job.aspectRatio, seconds, price: job.price, remaining: standing.remaining };
+			const info = {
+				prompt: job.prompt,
+				aspectRatio: job.aspectRatio,
+				seconds,
+				price: job.price,
+				remaining: standing.remaining,
+				requesterId: job.userId,
+				kind: job.kind,
+			};
+			const components = [resultButtons(job.id)];
 			let reply: Reply;
 			if (image) {
 				const fileName = `imagine-${job.id}.${image.extension}`;
-				reply = { content: '', embeds: [imageEmbed({ ...info, fileName })], files: [{ name: fileName, data: image.bytes, contentType: image.contentType }] };
+				reply = {
+					content: '',
+					embeds: [imageEmbed({ ...info, fileName })],
+					files: [{ name: fileName, data: image.bytes, contentType: image.contentType }],
+					components,
+				};
 			} else {
 				const expires =
 					output.expireAt === undefined
@@ -286,6 +267,7 @@ export class JobRunner {
 				reply = {
 					content: `The image is larger than Discord allows here, so here is a link${expires && Number.isFinite(expires) ? ` (it expires ${discordTime(expires, 'R')})` : ''}:\n${output.url}`,
 					embeds: [imageEmbed(info)],
+					components,
 				};
 			}
 			const how = await this.deliver(job, reply, log);
@@ -296,6 +278,13 @@ export class JobRunner {
 			}
 			await this.finish(job, 'delivered', image ? `${how}:attached` : `${how}:linked`);
 			this.o.metrics.delivery.observe((this.now() - succeededAt) / 1000);
+			// Under 20 % left: tell the requester alone (an ephemeral follow-up needs the live token).
+			if (how === 'reply' && standing.limit > 0 && standing.remaining * 5 < standing.limit) {
+				const note = lowBudgetText(standing.remaining, standing.limit, job.price, standing.period.resetsAt);
+				await this.o.delivery
+					.followUp(job, { content: note }, { ephemeral: true })
+					.catch((error: unknown) => log.warn({ err: error }, 'low-budget note failed'));
+			}
 			this.o.metrics.spendCommitted.inc(job.price / 1_000_000);
 			log.info(
 				{ taskId, how, linked: !image, bytes: image?.bytes.length, ms: this.now() - started, totalMs: this.now() - job.createdAt, price: job.price },
@@ -322,111 +311,29 @@ export class JobRunner {
 		}
 	}
 
-	/**
-	 * Edits the original response, retrying transient Discord failures while the token lives; once it has
-	 * expired, posts in the channel mentioning the user where the bot may, else reports 'undeliverable'.
-	 */
-	private async deliver(job: Job, reply: Reply, log: Logger): Promise<'reply' | 'channel' | 'undeliverable'> {
-		let delay = 1000;
-		while (this.now() - job.createdAt < TOKEN_LIFETIME_MS) {
-			try {
-				await this.o.delivery.editOriginal(job, reply);
-				return 'reply';
-			} catch (error) {
-				const code = (error as { code?: unknown }).code;
-				const status = (error as { status?: unknown }).status;
-				if (code === 50027 || code === 10015) break; // token expired or unknown: the reply is gone
-				if (typeof status === 'number' && status >= 400 && status < 500 && status !== 429) {
-					log.error({ err: error, status, code }, 'Discord refused the reply edit');
-					break;
-				}
-				log.warn({ err: error, status, code, retryInMs: delay }, 'editing the reply failed; retrying');
-				await sleep(delay);
-				delay = Math.min(delay * 2, 30_000);
-			}
-		}
-		if (!job.canPostInChannel) return 'undeliverable';
-		try {
-			await this.o.delivery.postInChannel(job, { ...reply, content: truncate(`<@${job.userId}> ${reply.content}`, 2000), mentionUsers: [job.userId] });
-			return 'channel';
-		} catch (error) {
-			log.error({ err: error, channelId: job.channelId }, 'posting in the channel failed');
-			return 'undeliverable';
-		}
+	private deliver(job: Job, reply: Reply, log: Logger): Promise<Delivered> {
+		return deliverReply(this.o.delivery, job, reply, log, this.now);
 	}
 
 	/** Ends the job and its reservation in one atomic write. Idempotent. */
 	private async finish(job: Job, state: 'delivered' | 'refunded', outcome: string): Promise<void> {
 		await this.o.store.write(async (tx) => {
-			const current = await tx.get(jobKey(job.id), jobSchema);
+			const current = await readJob(tx, job.id);
 			if (current !== CORRUPT && (current?.state === 'delivered' || current?.state === 'refunded')) return;
 			if (state === 'delivered') await this.o.ledger.commitIn(tx, job.id);
 			else await this.o.ledger.refundIn(tx, job.id);
 			const at = this.now();
-			await tx.set(jobKey(job.id), { ...job, state, outcome, updatedAt: at, finishedAt: at } satisfies Job);
-			await this.updateOpen(tx, (ids) => ids.filter((x) => x !== job.id));
+			await closeJob(tx, { ...job, state, outcome, updatedAt: at, finishedAt: at });
 		});
 		this.o.metrics.jobs.inc({ outcome: state === 'delivered' ? 'delivered' : (outcome.split(':')[0] ?? outcome) });
 	}
 
-	private async save(job: Job, patch: Partial<Job>): Promise<Job> {
+	private async save(job: Job, patch: Partial<Job>, also?: (tx: Tx) => Promise<void>): Promise<Job> {
 		const next: Job = { ...job, ...patch, updatedAt: this.now() };
-		await this.o.store.write((tx) => tx.set(jobKey(job.id), next));
+		await this.o.store.write(async (tx) => {
+			await tx.set(jobKeys.job(job.id), next);
+			await also?.(tx);
+		});
 		return next;
-	}
-
-	private async updateOpen(tx: Tx, change: (ids: string[]) => string[]): Promise<void> {
-		const open = await tx.get(OPEN_KEY, openSchema);
-		const ids = open === undefined || open === CORRUPT ? [] : open.ids;
-		await tx.set(OPEN_KEY, { v: 1, ids: change(ids) });
-	}
-}
-
-/** Progress edits on the deferred reply: at most one every 5 s, never after the final answer. */
-class Progress {
-	private phase: Parameters<typeof progressText>[0] | undefined;
-	private position: number | undefined;
-	private shown = '';
-	private lastEdit = 0;
-	private timer: NodeJS.Timeout | undefined;
-	private inFlight: Promise<void> = Promise.resolve();
-	private closed = false;
-
-	constructor(
-		private readonly job: Job,
-		private readonly delivery: Delivery,
-		private readonly logger: Logger,
-		private readonly now: () => number,
-	) {}
-
-	update(phase: NonNullable<Progress['phase']>, position?: number): void {
-		if (this.closed) return;
-		this.phase = phase;
-		this.position = position;
-		if (!this.timer) this.timer = setInterval(() => this.flush(), 1000);
-		this.timer.unref();
-		this.flush();
-	}
-
-	private flush(): void {
-		if (this.closed || !this.phase) return;
-		// A place in line is worth showing at once; everything else waits 5 s, so a fast job is edited once.
-		const since = this.lastEdit || (this.phase === 'waiting' ? 0 : this.job.createdAt);
-		if (this.now() - since < PROGRESS_EVERY_MS) return;
-		if (this.now() - this.job.createdAt > TOKEN_LIFETIME_MS) return;
-		const text = progressText(this.phase, this.now() - this.job.createdAt, this.position);
-		if (text === this.shown) return;
-		this.shown = text;
-		this.lastEdit = this.now();
-		this.inFlight = this.inFlight
-			.then(() => this.delivery.editOriginal(this.job, { content: text }))
-			.catch((error: unknown) => this.logger.debug({ err: error, jobId: this.job.id }, 'progress edit failed'));
-	}
-
-	/** Stops edits and waits for one in flight, so it cannot land after the final answer. */
-	async close(): Promise<void> {
-		this.closed = true;
-		if (this.timer) clearInterval(this.timer);
-		await this.inFlight;
 	}
 }

@@ -1,14 +1,18 @@
 // Composition root: config → logger → store → services → Discord; signals stop it cleanly.
 import { Events } from 'discord.js';
-import { attachRouter, createClient, createDelivery } from './bot.js';
+import { Audit } from './audit.js';
+import { Blocklist } from './blocklist.js';
+import { attachRouter, createChannelPoster, createClient, createDelivery } from './bot.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { isExpectedWarning } from './discord-scale.js';
 import { startHttpServer } from './http.js';
 import { HiapiClient } from './hiapi/index.js';
 import { JobRunner } from './jobs.js';
-import { Ledger } from './ledger.js';
+import { Ledger } from './ledger/index.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
+import { migrate } from './migrate.js';
+import { ModLog } from './mod-log.js';
 import { Pricing } from './pricing.js';
 import { ShardHealth } from './shards.js';
 import { Store, StoreError } from './store.js';
@@ -40,8 +44,9 @@ async function main(): Promise<void> {
 	let store: Store;
 	try {
 		store = await Store.open(config.storeUrl, logger);
+		await migrate(store, logger);
 	} catch (error) {
-		logger.fatal({ err: error }, error instanceof StoreError ? error.message : 'cannot open the store');
+		logger.fatal({ err: error }, error instanceof StoreError ? error.message : `cannot open the store: ${(error as Error).message}`);
 		logger.flush();
 		process.exit(1);
 	}
@@ -55,13 +60,7 @@ async function main(): Promise<void> {
 		logger: logger.child({ component: 'hiapi' }),
 		observer: { request: (op, seconds) => metrics.hiapiLatency.observe({ op }, seconds), retried: (kind) => metrics.hiapiErrors.inc({ kind }) },
 	});
-	const ledger = new Ledger(store, {
-		period: config.budgetPeriod,
-		defaultLimit: config.defaultUserBudgetMicros,
-		globalLimit: config.globalBudgetMicros,
-		logger,
-	});
-	const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
+	const audit = new Audit(store, logger);
 	// Process warnings go to the log as JSON, like everything else (Node would print them to stderr).
 	process.removeAllListeners('warning');
 	process.on('warning', (warning) =>
@@ -70,6 +69,18 @@ async function main(): Promise<void> {
 			: logger.warn({ warning: warning.name, message: warning.message }, 'process warning'),
 	);
 	const client = createClient(config);
+	// The log channel reads the server's settings through the ledger, which tells it about cap notes.
+	const modLog = new ModLog((guildId) => ledger.settings(guildId), createChannelPoster(client), logger.child({ component: 'mod-log' }));
+	const ledger = new Ledger(store, {
+		period: config.budgetPeriod,
+		defaultLimit: config.defaultUserBudgetMicros,
+		globalLimit: config.globalBudgetMicros,
+		logger,
+		audit,
+		onCapNote: (note) => modLog.capReached(note),
+	});
+	const blocklist = new Blocklist(store, audit);
+	const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
 	const history = new DurationHistory(store, logger);
 	await history.load();
 	const waiters = new TaskWaiters();
@@ -94,7 +105,13 @@ async function main(): Promise<void> {
 		maxConcurrent: config.maxConcurrentJobs,
 		maxPerUser: config.maxJobsPerUser,
 	});
-	attachRouter(client, { config, logger, ledger, jobs, pricing, metrics });
+	audit.subscribe((entry) => modLog.changed(entry));
+	attachRouter(client, { config, logger, ledger, blocklist, modLog, jobs, pricing, metrics });
+
+	// Finished jobs older than the retention go in the background, a batch at a time; buttons then say "too old".
+	const retentionMs = config.jobRetentionDays * 86_400_000;
+	const prune = () => void jobs.prune(retentionMs).catch((error: unknown) => logger.error({ err: error }, 'pruning old jobs failed'));
+	const pruneTimer = setInterval(prune, 3_600_000).unref();
 
 	const shards = new ShardHealth(client, logger, metrics);
 	const callbackPath = config.hiapiCallbackUrl === undefined ? undefined : new URL(config.hiapiCallbackUrl).pathname;
@@ -123,6 +140,7 @@ async function main(): Promise<void> {
 		logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
 		const { finished, leftOpen } = await jobs.stop(config.shutdownGraceMs);
 		pricing.stop();
+		clearInterval(pruneTimer);
 		await client.destroy();
 		http?.close();
 		await history.flush();
@@ -154,7 +172,10 @@ async function main(): Promise<void> {
 			{ user: c.user.tag, applicationId: c.application.id, shards: [...c.ws.shards.keys()], shardCount: c.options.shardCount },
 			'connected to Discord',
 		);
-		void jobs.resume().then((n) => n && logger.info({ resumed: n }, 'resumed open jobs'));
+		void jobs
+			.resume()
+			.then((n) => n && logger.info({ resumed: n }, 'resumed open jobs'))
+			.then(prune);
 	});
 
 	await pricing.start();

@@ -1,7 +1,9 @@
 // Everything a member or moderator reads: short, specific, friendly, never a stack trace or upstream text.
-import type { APIEmbed } from 'discord.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import { buildCustomId } from './custom-id.js';
 import type { HiapiErrorKind } from './hiapi/index.js';
-import type { RefusalReason, Standing } from './ledger.js';
+import type { AuditEntry } from './audit.js';
+import type { LimitSource, RefusalReason, Standing } from './ledger/index.js';
 import { formatUsd } from './money.js';
 
 /** An expected problem whose message is shown to the user as is. */
@@ -82,8 +84,13 @@ export interface DeliveredInfo {
 	seconds: number;
 	price: number;
 	remaining: number;
+	/** Who asked (and paid): named in the embed so everyone sees whose image it is. */
+	requesterId: string;
+	kind: 'imagine' | 'reroll' | 'remix';
 	fileName?: string;
 }
+
+const KIND_LABEL = { imagine: 'Requested by', reroll: 'Rerolled by', remix: 'Remixed by' } as const;
 
 export function imageEmbed(d: DeliveredInfo): APIEmbed {
 	return {
@@ -91,6 +98,8 @@ export function imageEmbed(d: DeliveredInfo): APIEmbed {
 		description: truncate(d.prompt, 4000),
 		...(d.fileName ? { image: { url: `attachment://${d.fileName}` } } : {}),
 		fields: [
+			// A mention inside an embed never pings anyone.
+			{ name: KIND_LABEL[d.kind], value: `<@${d.requesterId}>`, inline: true },
 			{ name: 'Aspect ratio', value: d.aspectRatio, inline: true },
 			{ name: 'Time', value: `${d.seconds.toFixed(1)} s`, inline: true },
 			{ name: 'Cost', value: formatUsd(d.price), inline: true },
@@ -112,4 +121,77 @@ export function progressText(phase: 'waiting' | 'submitting' | 'queued' | 'runni
 		case 'running':
 			return `🎨 Generating your image… (${elapsed})`;
 	}
+}
+
+/** The row under every delivered image. Labels keep the words; the custom ids carry the job to load. */
+export function resultButtons(jobId: string): APIActionRowComponent<APIButtonComponent> {
+	const button = (
+		action: 'reroll' | 'remix' | 'delete',
+		label: string,
+		emoji: string,
+		style: ButtonStyle.Secondary | ButtonStyle.Danger,
+	): APIButtonComponent => ({
+		type: ComponentType.Button,
+		style,
+		label,
+		emoji: { name: emoji },
+		custom_id: buildCustomId({ command: 'imagine', action, jobId }),
+	});
+	return {
+		type: ComponentType.ActionRow,
+		components: [
+			button('reroll', 'Reroll', '🔁', ButtonStyle.Secondary),
+			button('remix', 'Remix', '🎨', ButtonStyle.Secondary),
+			button('delete', 'Delete', '🗑️', ButtonStyle.Danger),
+		],
+	};
+}
+
+export const TEXT = {
+	restarting: 'The bot is restarting. Try again in a few seconds.',
+	tooOld: 'This image is too old for its buttons to work any more. Use `/imagine` to make a new one.',
+	notOurs: "This button isn't one the bot knows any more. Use `/imagine` to make a new image.",
+	unreadableJob: "This image's record could not be read, so its buttons can't be used. Use `/imagine` instead.",
+	paused: 'Image making is paused in this server.',
+	tooMany: (max: number) => `You already have ${max} image${max === 1 ? '' : 's'} in progress. Wait for one to finish.`,
+	onlyRequesterDeletes: (requesterId: string | undefined) =>
+		requesterId ? `Only <@${requesterId}> or a moderator can delete this.` : 'Only the person who made this image or a moderator can delete it.',
+	blocked: (term: string | undefined) =>
+		term === undefined
+			? "Your prompt contains a term this server doesn't allow. Try a different prompt. You were not charged."
+			: `Your prompt matches the blocked term "${term}" (shown because you can manage this server). You were not charged.`,
+	badPrompt: (length: number, max: number) =>
+		length === 0 ? 'Your prompt is empty. Describe the image you want.' : `Your prompt is too long (${length} characters; the limit is ${max}).`,
+} as const;
+
+/** Where a member's limit comes from, worded for the member or for a moderator. Role mentions ping nobody. */
+export function limitSourceText(source: LimitSource, audience: 'member' | 'moderator'): string {
+	switch (source.kind) {
+		case 'override':
+			return audience === 'member' ? 'set for you by a moderator' : 'override';
+		case 'role':
+			return `role <@&${source.roleId}>`;
+		case 'guild':
+			return audience === 'member' ? "this server's default" : 'server default';
+		case 'default':
+			return audience === 'member' ? "the bot's default" : 'bot default';
+	}
+}
+
+/** The private note after an image leaves its requester with less than 20 % of their limit. */
+export function lowBudgetText(remaining: number, limit: number, price: number, resetsAt: number | null): string {
+	const left = Math.floor(remaining / Math.max(1, price));
+	return `💡 You have ${formatUsd(remaining)} of your ${formatUsd(limit)} image budget left (about ${left} more image${left === 1 ? '' : 's'}). It resets ${resetText(resetsAt)}.`;
+}
+
+/** One audit entry as moderators read it (history, log channel). Mentions ping nobody. */
+export function auditLine(e: AuditEntry): string {
+	const target = e.targetId === null ? '' : e.action === 'role' ? ` <@&${e.targetId}>` : ` <@${e.targetId}>`;
+	const what =
+		e.action === 'blocklist-add'
+			? `blocked "${e.new ?? ''}"`
+			: e.action === 'blocklist-remove'
+				? `unblocked "${e.old ?? ''}"`
+				: `${e.old ?? '—'} → ${e.new ?? '—'}`;
+	return `${discordTime(e.at)} <@${e.moderatorId}> **${e.action}**${target}: ${what}`;
 }

@@ -25,9 +25,13 @@ export class SqliteSyncAdapter extends EventEmitter implements KeyvStoreAdapter 
 		this.remove = db.prepare(`DELETE FROM ${TABLE} WHERE key = ?`);
 	}
 
-	/** Runs one statement that returns nothing (PRAGMA, BEGIN, COMMIT, ROLLBACK). */
-	exec(sql: string): void {
-		this.db.exec(sql);
+	/** Runs SQL on the same connection: rows for a query with parameters (or a SELECT), nothing otherwise. */
+	query(sql: string, params: unknown[] = []): unknown[] | undefined {
+		if (params.length === 0 && !/^\s*(SELECT|PRAGMA\s+\w+\s*$)/i.test(sql)) {
+			this.db.exec(sql);
+			return undefined;
+		}
+		return this.db.prepare(sql).all(...(params as Array<string | number | bigint | null>));
 	}
 
 	get<Value>(key: string): Promise<StoredData<Value> | undefined> {

@@ -4,7 +4,8 @@
 //
 // Set BENCH_BEFORE=<another build's dist/src/main.js> (e.g. a worktree of the previous release, built) to print
 // its figures side by side with this build's. Phases: polling (simulated) → memory at 1/1,000/5,000 servers →
-// callbacks → sequential images and a burst of /imagine. BENCH_PHASES=polling,memory,callbacks,burst picks some.
+// callbacks → sequential images and a burst of /imagine → /budget report and export → the ledger at scale.
+// BENCH_PHASES=polling,memory,callbacks,burst,report,ledger picks some.
 // The emulators run in this process, so acknowledgement times include this process's own scheduling.
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -13,13 +14,15 @@ import { MAIN, NODE_FLAGS } from './e2e/harness.js';
 import { burstPhase, burstSetup, type BurstResult } from './bench/burst.js';
 import type { Build } from './bench/util.js';
 import { callbackFigures } from './bench/callbacks.js';
+import { ledgerBench } from './bench/ledger.js';
 import { memoryFigure, SERVER_COUNTS, type MemoryFigure } from './bench/memory.js';
 import { pollingFigures, pollingTable } from './bench/polling.js';
+import { benchReport } from './bench/report.js';
 import { mib, ms, table } from './bench/util.js';
 
 const OVERALL_TIMEOUT_MS = 12 * 60_000;
 const BEFORE = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : undefined;
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'polling,memory,callbacks,burst').split(',').map((p) => p.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'polling,memory,callbacks,burst,report,ledger').split(',').map((p) => p.trim()));
 const T_START = Date.now();
 const failures: string[] = [];
 
@@ -100,6 +103,14 @@ async function bench(): Promise<void> {
 			// Only this build's invariants decide the exit code; the before build is there for its figures.
 			if (label === 'after') failures.push(...r.failures);
 		}
+	}
+	if (PHASES.has('report')) {
+		console.log('\n5. /budget report and /budget export');
+		await benchReport();
+	}
+	if (PHASES.has('ledger')) {
+		console.log('\n6. The ledger at scale');
+		await ledgerBench();
 	}
 	console.log(`\n  total bench time ${((Date.now() - T_START) / 1000).toFixed(0)} s`);
 }

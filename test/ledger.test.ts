@@ -5,7 +5,7 @@ import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Ledger, type LedgerOptions } from '../src/ledger.js';
+import { Ledger, type LedgerOptions } from '../src/ledger/index.js';
 import { formatUsd, parseUsd } from '../src/money.js';
 import { periodAt } from '../src/period.js';
 import { Store } from '../src/store.js';
@@ -178,7 +178,7 @@ describe('reservations', () => {
 		await ledger().setUserLimit(G, MOD, U, 2_000_000);
 		await store.close();
 		store = await Store.open(url, logger);
-		expect(await ledger().standing({ guildId: G, userId: U })).toMatchObject({ spent: P, images: 1, limit: 2_000_000, limitSource: 'override' });
+		expect(await ledger().standing({ guildId: G, userId: U })).toMatchObject({ spent: P, images: 1, limit: 2_000_000, limitSource: { kind: 'override' } });
 		expect(await ledger().history(G, U)).toMatchObject([{ action: 'set', moderatorId: MOD, new: '$2.00' }]);
 	});
 });
@@ -187,17 +187,17 @@ describe('moderator controls', () => {
 	it('applies precedence: override, then guild default, then bot default', async () => {
 		const l = ledger();
 		const who = { guildId: G, userId: U };
-		expect(await l.standing(who)).toMatchObject({ limit: 1_000_000, limitSource: 'default' });
+		expect(await l.standing(who)).toMatchObject({ limit: 1_000_000, limitSource: { kind: 'default' } });
 		await l.setGuildDefault(G, MOD, 2_000_000);
-		expect(await l.standing(who)).toMatchObject({ limit: 2_000_000, limitSource: 'guild' });
+		expect(await l.standing(who)).toMatchObject({ limit: 2_000_000, limitSource: { kind: 'guild' } });
 		await l.setUserLimit(G, MOD, U, 100_000);
-		expect(await l.standing(who)).toMatchObject({ limit: 100_000, limitSource: 'override' });
+		expect(await l.standing(who)).toMatchObject({ limit: 100_000, limitSource: { kind: 'override' } });
 		expect(await l.standing({ guildId: G, userId: U2 })).toMatchObject({ limit: 2_000_000 });
 		expect(await l.standing({ guildId: G2, userId: U })).toMatchObject({ limit: 1_000_000 });
 		await l.setUserLimit(G, MOD, U, null);
-		expect(await l.standing(who)).toMatchObject({ limitSource: 'guild' });
+		expect(await l.standing(who)).toMatchObject({ limitSource: { kind: 'guild' } });
 		await l.setGuildDefault(G, MOD, null);
-		expect(await l.standing(who)).toMatchObject({ limitSource: 'default' });
+		expect(await l.standing(who)).toMatchObject({ limitSource: { kind: 'default' } });
 	});
 
 	it('reset zeroes the user spend but not the guild total; history and top reflect changes', async () => {
@@ -242,5 +242,114 @@ describe('moderator controls', () => {
 		await l.resetUser(G, MOD, U);
 		expect(await l.standing(who)).toMatchObject({ corrupt: false, spent: 0 });
 		expect((await l.reserve('more', who, P)).ok).toBe(true);
+	});
+});
+
+describe('role limits, pause, cap notes and listings', () => {
+	const R1 = '400000000000000001';
+	const R2 = '400000000000000002';
+	const R0 = '400000000000000009';
+
+	it('applies precedence: override, then the highest of the member’s role limits, then server default, then bot default', async () => {
+		const l = ledger();
+		const who = (roleIds: string[]) => ({ guildId: G, userId: U, roleIds });
+		await l.setGuildDefault(G, MOD, 2_000_000);
+		await l.setRoleLimit(G, MOD, R1, 500_000);
+		await l.setRoleLimit(G, MOD, R2, 3_000_000);
+		await l.setRoleLimit(G, MOD, R0, 0);
+		expect(await l.standing(who([]))).toMatchObject({ limit: 2_000_000, limitSource: { kind: 'guild' } });
+		// A role limit applies even when it is lower than the server default.
+		expect(await l.standing(who([R1]))).toMatchObject({ limit: 500_000, limitSource: { kind: 'role', roleId: R1 } });
+		expect(await l.standing(who([R1, R2]))).toMatchObject({ limit: 3_000_000, limitSource: { kind: 'role', roleId: R2 } });
+		// A role at 0 is a real limit: no images.
+		expect(await l.standing(who([R0]))).toMatchObject({ limit: 0, limitSource: { kind: 'role', roleId: R0 } });
+		expect(await l.reserve('zero', who([R0]), P)).toMatchObject({ ok: false, reason: 'user' });
+		expect(await l.standing(who([R0, R1]))).toMatchObject({ limit: 500_000 });
+		await l.setUserLimit(G, MOD, U, 100_000);
+		expect(await l.standing(who([R2]))).toMatchObject({ limit: 100_000, limitSource: { kind: 'override' } });
+		await l.setRoleLimit(G, MOD, R2, null);
+		await l.setUserLimit(G, MOD, U, null);
+		expect(await l.standing(who([R2]))).toMatchObject({ limit: 2_000_000, limitSource: { kind: 'guild' } });
+		// Role changes are server-wide history, naming the role.
+		const history = await l.history(G, null, 20);
+		expect(history.filter((h) => h.action === 'role').map((h) => [h.targetId, h.old, h.new])).toEqual([
+			[R2, '$3.00', 'none'],
+			[R0, 'none', '$0.00'],
+			[R2, 'none', '$3.00'],
+			[R1, 'none', '$0.50'],
+		]);
+	});
+
+	it('pauses and resumes, audited, surviving a reopen', async () => {
+		const l = ledger();
+		expect(await l.isPaused(G)).toBe(false);
+		await l.setPaused(G, MOD, true);
+		await store.close();
+		store = await Store.open(url, logger);
+		expect(await ledger().isPaused(G)).toBe(true);
+		expect(await ledger().isPaused(G2)).toBe(false);
+		await ledger().setPaused(G, MOD, false);
+		expect(await ledger().isPaused(G)).toBe(false);
+		expect((await ledger().history(G, null)).map((h) => [h.action, h.old, h.new])).toEqual([
+			['resume', 'paused', 'running'],
+			['pause', 'running', 'paused'],
+		]);
+	});
+
+	it('notes 80 % and 100 % of a server cap once each per period, even under concurrent commits', async () => {
+		const notes: Array<[string, number, string]> = [];
+		const l = ledger({ onCapNote: (n) => notes.push([n.guildId, n.threshold, n.period.key]) });
+		await l.setGuildCap(G, MOD, 500_000); // ten images
+		const users = Array.from({ length: 10 }, (_, i) => `2000000000000001${String(i).padStart(2, '0')}`);
+		for (const [i, userId] of users.entries()) expect((await l.reserve(`n${i}`, { guildId: G, userId }, P)).ok).toBe(true);
+		await Promise.all(users.slice(0, 7).map((_, i) => l.commit(`n${i}`)));
+		expect(notes).toEqual([]);
+		await Promise.all(users.slice(7).map((_, i) => l.commit(`n${i + 7}`)));
+		expect(notes).toEqual([
+			[G, 80, 'm2026-11'],
+			[G, 100, 'm2026-11'],
+		]);
+		// A new period starts fresh.
+		clock = Date.UTC(2026, 11, 2);
+		await l.reserve('dec', { guildId: G, userId: U }, 450_000);
+		await l.commit('dec');
+		expect(notes.at(-1)).toEqual([G, 80, 'm2026-12']);
+		expect(notes).toHaveLength(3);
+	});
+
+	it('lists a period’s charges in order with what was asked, spend per day, and the top spenders by name', async () => {
+		const l = ledger();
+		await l.reserve('c1', { guildId: G, userId: U }, P, { userName: 'ana', prompt: 'a fox', aspectRatio: '16:9' });
+		await l.commit('c1');
+		clock += 86_400_000;
+		await l.reserve('c2', { guildId: G, userId: U2 }, P, { userName: 'bo', prompt: 'a cat', aspectRatio: '1:1' });
+		await l.refund('c2');
+		await l.reserve('c3', { guildId: G, userId: U2 }, P, { userName: 'bo', prompt: '=cmd', aspectRatio: '1:1' });
+		await store.write((tx) => l.noteTaskIn(tx, 'c3', 'task-3'));
+		await l.reserve('other', { guildId: G2, userId: U }, P);
+		const rows = [];
+		for await (const r of l.charges(G, l.currentPeriod())) rows.push([r.id, r.userName, r.state, r.prompt, r.taskId]);
+		expect(rows).toEqual([
+			['c1', 'ana', 'committed', 'a fox', undefined],
+			['c2', 'bo', 'refunded', 'a cat', undefined],
+			['c3', 'bo', 'held', '=cmd', 'task-3'],
+		]);
+		const days = await l.days(G, l.currentPeriod());
+		expect(days.map((d) => d.date)).toEqual(Array.from({ length: 26 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`));
+		expect(days.find((d) => d.date === '2026-11-25')).toEqual({ date: '2026-11-25', spent: P, images: 1 });
+		expect(await l.top(G)).toEqual([{ userId: U, name: 'ana', spent: P, images: 1 }]);
+		expect(l.previousPeriod().key).toBe('m2026-10');
+	});
+
+	it('keeps the top list right with many members, listing only the leaders', async () => {
+		const l = ledger({ defaultLimit: 10_000_000 });
+		for (let i = 0; i < 120; i++) {
+			const userId = `2100000000000${String(i).padStart(5, '0')}`;
+			const id = `t${i}`;
+			await l.reserve(id, { guildId: G, userId }, 1_000 * (i + 1));
+			await l.commit(id);
+		}
+		const top = await l.top(G, 10);
+		expect(top.map((t) => t.spent)).toEqual(Array.from({ length: 10 }, (_, i) => 1_000 * (120 - i)));
 	});
 });

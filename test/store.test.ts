@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './e2e/harness.js';
 import { z } from 'zod';
-import { Ledger } from '../src/ledger.js';
+import { Ledger } from '../src/ledger/index.js';
 import { CORRUPT, Store } from '../src/store.js';
 
 const logger = pino({ level: 'silent' });
@@ -111,6 +111,31 @@ describe.each(backends)('store on $name', ({ url }) => {
 				expect(await store.get(`${key}:last`, schema)).toEqual({ n: 134 });
 			}
 			expect(await store.get(`${key}:4`, schema)).toEqual({ n: 4 });
+		} finally {
+			await store.close();
+		}
+	});
+
+	it('lists records by key prefix, in order or reversed, across pages, skipping filtered keys unvalidated', async () => {
+		const store = await Store.open(url(), logger);
+		try {
+			const schema = z.object({ n: z.number() });
+			const p = `scan${Math.random().toString(36).slice(2)}:`;
+			await store.write(async (tx) => {
+				for (let n = 0; n < 23; n++) await tx.set(`${p}${String(n).padStart(3, '0')}`, { n });
+				await tx.set(`${p}skip:x`, 'not a record');
+				await tx.set(`${p.slice(0, -1)}X:001`, { n: 99 }); // same start, other prefix
+			});
+			const list = async (options: Parameters<Store['scan']>[2]) => {
+				const out: unknown[] = [];
+				for await (const { value } of store.scan(p, schema, options)) out.push(value === CORRUPT ? 'corrupt' : value?.n);
+				return out;
+			};
+			const all = Array.from({ length: 23 }, (_, n) => n);
+			const keys = (k: string) => !k.includes(':skip:');
+			expect(await list({ batch: 5, keys })).toEqual(all);
+			expect(await list({ batch: 4, reverse: true, keys })).toEqual([...all].reverse());
+			expect(await list({ batch: 100 })).toContain('corrupt');
 		} finally {
 			await store.close();
 		}

@@ -33,7 +33,10 @@ export interface TransportOptions {
 	observer?: { request(op: RequestOp, seconds: number): void };
 }
 
-/** Drops a response body unread. undici 6 reports destroy() without an error as an 'error' event: nobody needs it. */
+/**
+ * Stops reading a response body. undici reports a body destroyed without a reason as an 'error' event, which
+ * would be an uncaught exception with no listener, so one is attached first.
+ */
 export function discardBody(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
 	body.on('error', () => undefined);
 	body.destroy();

@@ -5,12 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorld, imagine, newUserId, usage, type BotProcess, type LogLine, type World } from '../e2e/harness.js';
 import type { RecordedRequest, SentInteraction } from '../emulators/discord/index.js';
 import { makePng } from '../emulators/png.js';
-import { MemSampler, mib, ms, percentile, readCpuSeconds, readMem, sortNum, type Build } from './util.js';
+import { envInt, MemSampler, mib, ms, percentile, readCpuSeconds, readMem, sortNum, type Build } from './util.js';
 
-const envInt = (name: string, fallback: number) => {
-	const v = Number(process.env[name]);
-	return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
-};
 const BURST = envInt('BENCH_BURST', 200);
 const USERS = envInt('BENCH_USERS', 50);
 const BURST_WINDOW_MS = 1000;

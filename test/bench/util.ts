@@ -8,6 +8,11 @@ export interface Build {
 	nodeFlags: readonly string[];
 }
 
+export const envInt = (name: string, fallback: number): number => {
+	const v = Number(process.env[name]);
+	return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
+};
+
 export function percentile(sorted: number[], p: number): number {
 	if (sorted.length === 0) return Number.NaN;
 	const rank = Math.ceil((p / 100) * sorted.length);

@@ -111,10 +111,10 @@ describe('/budget operations', () => {
 		const history = await embedOf(budget('history', { user: { id: member } }).id);
 		const lines = history.embed.description?.split('\n') ?? [];
 		expect(lines).toHaveLength(3);
-		expect(lines[0]).toMatch(new RegExp(`<@${moderator}> \\*\\*reset\\*\\*: spent \\$0\\.10 → spent \\$0\\.00`));
-		expect(lines[1]).toMatch(/\*\*clear\*\*: \$5\.00 → —/);
-		expect(lines[2]).toMatch(/\*\*set\*\*: — → \$5\.00/);
-		const audits = bot.logs.filter((l) => l.msg === 'budget changed' && (l.audit as { targetId?: string }).targetId === member);
+		expect(lines[0]).toMatch(new RegExp(`<@${moderator}> \\*\\*reset\\*\\* <@${member}>: spent \\$0\\.10 → spent \\$0\\.00`));
+		expect(lines[1]).toMatch(new RegExp(`\\*\\*clear\\*\\* <@${member}>: \\$5\\.00 → —`));
+		expect(lines[2]).toMatch(new RegExp(`\\*\\*set\\*\\* <@${member}>: — → \\$5\\.00`));
+		const audits = bot.logs.filter((l) => l.msg === 'moderator change' && (l.audit as { targetId?: string }).targetId === member);
 		expect(audits.map((l) => (l.audit as { action: string }).action)).toEqual(['set', 'clear', 'reset']);
 		expect(audits[0]?.audit).toMatchObject({ moderatorId: moderator, guildId: world.guildId });
 	});

@@ -53,7 +53,7 @@ describe('restart safety', () => {
 		let sent!: SentInteraction;
 		await withBot(async (bot) => {
 			sent = imagine(world, { prompt: 'kill-reserved', userId });
-			await bot.waitForLog((l) => l.jobId === sent.id && l.msg === 'imagine accepted');
+			await bot.waitForLog((l) => l.jobId === sent.id && l.msg === 'image accepted');
 			await world.discord.waitFor((r) => r.interactionId === sent.id && r.path.endsWith('/callback'));
 			await bot.waitForLog((l) => l.msg === 'hiapi submit retry' || String(l.msg).includes('retry'));
 		}).catch(() => undefined);

@@ -4,14 +4,15 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type APIMessage, GatewayDispatchEvents } from 'discord-api-types/v10';
-import { Gateway } from './gateway.js';
+import { type APIMessage, type APIModalInteractionResponseCallbackData, GatewayDispatchEvents } from 'discord-api-types/v10';
+import { GUILDS_INTENT, Gateway } from './gateway.js';
 import { HttpFront } from './http.js';
-import { createInteraction } from './interactions.js';
+import { type CreatedInteraction, createButtonClick, createInteraction, createModalSubmit } from './interactions.js';
 import { Recorder } from './recording.js';
 import { buildRoutes } from './routes.js';
 import { EmulatorState } from './state.js';
 import type {
+	ClickButtonOptions,
 	DiscordEmulator,
 	DiscordEmulatorOptions,
 	EmulatedGuild,
@@ -20,6 +21,7 @@ import type {
 	RecordedRequest,
 	SentInteraction,
 	ShardSession,
+	SubmitModalOptions,
 } from './types.js';
 
 export class Emulator implements DiscordEmulator {
@@ -71,17 +73,41 @@ export class Emulator implements DiscordEmulator {
 	}
 
 	sendInteraction(opts: InteractionOptions): SentInteraction {
-		const guildId = opts.guildId === null ? null : (opts.guildId ?? this.state.guilds[0]?.id ?? null);
-		if (!this.gateway.hasSessionFor(guildId)) {
-			throw new Error(
-				this.gateway.hasSessions()
-					? `discord emulator: no gateway session runs the shard of ${guildId === null ? 'DMs (shard 0)' : `guild ${guildId}`}`
-					: 'discord emulator: no gateway session to dispatch to; await waitForReady() first',
-			);
-		}
-		const { interaction, payload } = createInteraction(this.state, opts);
-		this.gateway.dispatchForGuild(payload.guild_id ?? null, GatewayDispatchEvents.InteractionCreate, payload);
-		return { id: interaction.id, token: interaction.token, sentAt: interaction.sentAt };
+		this.requireSession();
+		return this.dispatch(createInteraction(this.state, opts));
+	}
+
+	clickButton(opts: ClickButtonOptions): SentInteraction {
+		this.requireSession();
+		return this.dispatch(createButtonClick(this.state, opts));
+	}
+
+	submitModal(opts: SubmitModalOptions): SentInteraction {
+		this.requireSession();
+		return this.dispatch(createModalSubmit(this.state, opts));
+	}
+
+	redeliver(interactionId: string): void {
+		const interaction = this.state.interactions.get(interactionId);
+		if (!interaction) throw new Error(`discord emulator: unknown interaction ${interactionId}`);
+		this.requireSession();
+		this.gateway.dispatchForGuild(interaction.guildId, GatewayDispatchEvents.InteractionCreate, interaction.payload);
+	}
+
+	modal(interactionId: string): APIModalInteractionResponseCallbackData | undefined {
+		return this.state.interactions.get(interactionId)?.modal;
+	}
+
+	message(messageId: string): APIMessage | undefined {
+		return this.state.liveMessage(messageId);
+	}
+
+	deleted(messageId: string): boolean {
+		return this.state.isDeleted(messageId);
+	}
+
+	denyChannel(channelId: string): void {
+		this.state.deniedChannels.add(channelId);
 	}
 
 	sessions(): ShardSession[] {
@@ -105,7 +131,8 @@ export class Emulator implements DiscordEmulator {
 	}
 
 	originalMessage(interactionId: string): APIMessage | undefined {
-		return this.state.interactions.get(interactionId)?.original;
+		const originalId = this.state.interactions.get(interactionId)?.originalId;
+		return originalId === undefined ? undefined : this.state.liveMessage(originalId);
 	}
 
 	channelMessages(channelId: string): RecordedRequest[] {
@@ -126,6 +153,27 @@ export class Emulator implements DiscordEmulator {
 
 	closeGateway(code = 4000): void {
 		this.gateway.closeAll(code);
+	}
+
+	private requireSession(): void {
+		if (!this.gateway.hasSessions()) {
+			throw new Error('discord emulator: no gateway session to dispatch to; await waitForReady() first');
+		}
+	}
+
+	/**
+	 * Sends the dispatches the interaction needs first (roles it created: guild events, GUILDS intent only), then
+	 * INTERACTION_CREATE, to the shard of its guild (DMs: shard 0).
+	 */
+	private dispatch({ interaction, payload, pending }: CreatedInteraction): SentInteraction {
+		if (!this.gateway.hasSessionFor(interaction.guildId)) {
+			throw new Error(
+				`discord emulator: no gateway session runs the shard of ${interaction.guildId === null ? 'DMs (shard 0)' : `guild ${interaction.guildId}`}`,
+			);
+		}
+		for (const { t, d } of pending) this.gateway.dispatchForGuild(interaction.guildId, t, d, GUILDS_INTENT);
+		this.gateway.dispatchForGuild(interaction.guildId, GatewayDispatchEvents.InteractionCreate, payload);
+		return { id: interaction.id, token: interaction.token, sentAt: interaction.sentAt };
 	}
 
 	async close(): Promise<void> {

@@ -20,7 +20,7 @@ const HEARTBEAT_INTERVAL = 41_250;
 /** Close codes after which Discord no longer lets the session resume. */
 const SESSION_ENDING_CLOSE_CODES = new Set([1000, 1001, GatewayCloseCodes.InvalidSeq, GatewayCloseCodes.SessionTimedOut]);
 
-const GUILDS_INTENT = 1;
+export const GUILDS_INTENT = 1;
 
 interface DispatchRecord {
 	s: number;
@@ -101,9 +101,12 @@ export class Gateway {
 		return this.sessionsFor(guildId).length > 0;
 	}
 
-	/** Dispatches to the shard of `guildId`; a disconnected session gets it on RESUME. */
-	dispatchForGuild(guildId: string | null, t: string, d: unknown): void {
-		for (const session of this.sessionsFor(guildId)) this.dispatch(session, t, d);
+	/**
+	 * Dispatches to the shard of `guildId`, to sessions that asked for `intent` if the event needs one (guild
+	 * events need GUILDS; interactions need none); a disconnected session gets it on RESUME.
+	 */
+	dispatchForGuild(guildId: string | null, t: string, d: unknown, intent = 0): void {
+		for (const session of this.sessionsFor(guildId)) if ((session.intents & intent) === intent) this.dispatch(session, t, d);
 	}
 
 	sessionList(): ShardSession[] {

@@ -9,11 +9,13 @@
  *
  * Layout (each module imports only the ones listed before it):
  * - types.ts: the public interfaces; util.ts: constants, snowflakes, users; replies.ts: replies and error bodies
+ * - components.ts: message component rules; modals.ts: modal rules and submissions
  * - multipart.ts: request bodies; messages.ts: message validation and building
  * - scale.ts: realistic guilds at scale and Discord's sharding arithmetic
- * - state.ts: shared state; payloads.ts: guild/member/channel payloads derived from it
- * - interactions.ts: INTERACTION_CREATE payloads; gateway.ts: the WebSocket gateway
- * - router.ts: route matching; commands.ts, routes-interactions.ts, routes.ts: the REST routes
+ * - state.ts: shared state and the message registry; payloads.ts: guild/member/channel payloads derived from it
+ * - resolved.ts: roles, channels and data.resolved; interactions.ts: INTERACTION_CREATE payloads (commands,
+ *   button clicks, modal submits); gateway.ts: the WebSocket gateway
+ * - router.ts: route matching; commands.ts, routes-interactions.ts, routes-messages.ts, routes.ts: the REST routes
  * - recording.ts: the request log, its queries and scripted faults; http.ts: the HTTP front
  * - emulator.ts: the DiscordEmulator handle wiring them together; index.ts: the entry point
  */
@@ -21,9 +23,11 @@ import { Emulator } from './emulator.js';
 import type { DiscordEmulator, DiscordEmulatorOptions } from './types.js';
 
 export type {
+	ClickButtonOptions,
 	DiscordEmulator,
 	DiscordEmulatorOptions,
 	EmulatedGuild,
+	EmulatedRole,
 	EmulatedUser,
 	FaultMatch,
 	InteractionOptions,
@@ -32,6 +36,7 @@ export type {
 	SentInteraction,
 	ShardSession,
 	GuildShape,
+	SubmitModalOptions,
 } from './types.js';
 export { guildIds, recommendedShards, shardOf, MAX_GUILDS_PER_SHARD } from './scale.js';
 

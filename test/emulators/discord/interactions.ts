@@ -1,139 +1,245 @@
 /**
- * Interactions the emulator dispatches: the INTERACTION_CREATE payload (chat input command, in a guild or
- * a DM, with data.resolved for USER options) and the state kept to judge the bot's responses to it.
+ * Interactions the emulator dispatches, as INTERACTION_CREATE payloads (discord-api-types v10 shapes): chat
+ * input commands (guild or DM, with data.resolved), button clicks (MESSAGE_COMPONENT, with the message) and
+ * modal submits (MODAL_SUBMIT), plus the state kept to judge the bot's responses to each.
  */
 import { randomBytes } from 'node:crypto';
 import {
-	type APIApplicationCommandInteractionDataOption,
-	type APIChatInputApplicationCommandInteraction,
-	type APIInteractionDataResolved,
+	type APIBaseInteraction,
+	type APIChatInputApplicationCommandInteractionData,
+	type APIMessage,
+	type APIMessageButtonInteractionData,
+	type APIModalSubmission,
 	type APIUser,
 	type ChannelFlags,
-	ApplicationCommandOptionType,
+	type MessageFlags,
 	ApplicationCommandType,
 	ChannelType,
+	ComponentType,
 	InteractionContextType,
 	InteractionType,
 	Locale,
+	MessageType,
 } from 'discord-api-types/v10';
+import { findButton } from './components.js';
+import { modalSubmission } from './modals.js';
 import { dmChannelFor, memberBase } from './payloads.js';
+import { type PendingDispatch, ensureRoles, guildChannel, resolveOptions } from './resolved.js';
 import type { EmulatorState, InteractionState } from './state.js';
-import type { InteractionOptions } from './types.js';
-import { DEFAULT_APP_PERMISSIONS, DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MEMBER_PERMISSIONS, DEFAULT_USER, makeUser, snowflake } from './util.js';
+import type { ClickButtonOptions, EmulatedRole, EmulatedUser, InteractionOptions, SubmitModalOptions } from './types.js';
+import { DEFAULT_APP_PERMISSIONS, DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MEMBER_PERMISSIONS, DEFAULT_USER, iso, makeUser, snowflake } from './util.js';
 
-/** Registers a new interaction (id, token, state) and returns it with the INTERACTION_CREATE payload to dispatch. */
-export function createInteraction(
-	state: EmulatorState,
-	opts: InteractionOptions,
-): { interaction: InteractionState; payload: APIChatInputApplicationCommandInteraction } {
-	const id = snowflake();
-	const token = Buffer.from(`interaction:${id}:${randomBytes(48).toString('base64url')}`).toString('base64url');
-	const payload = buildInteraction(state, id, token, opts);
-	const sentAt = Date.now();
-	const interaction: InteractionState = {
-		id,
-		token,
-		sentAt,
-		commandName: opts.commandName,
-		guildId: payload.guild_id ?? null,
-		channelId: payload.channel.id,
-		user: payload.member?.user ?? payload.user ?? makeUser(DEFAULT_USER),
-		attachmentSizeLimit: payload.attachment_size_limit,
-		acknowledged: false,
-		followUps: new Map(),
-	};
-	state.interactions.set(id, interaction);
-	state.interactionsByToken.set(token, interaction);
-	return { interaction, payload };
+type DispatchedType = InteractionState['type'];
+type BaseFields = Omit<APIBaseInteraction<DispatchedType, unknown>, 'id' | 'type' | 'token' | 'data' | 'message'>;
+
+/** A registered interaction, its INTERACTION_CREATE payload, and dispatches that must precede it (roles it created). */
+export interface CreatedInteraction {
+	interaction: InteractionState;
+	payload: APIBaseInteraction<DispatchedType, unknown>;
+	pending: PendingDispatch[];
 }
 
-function buildInteraction(state: EmulatorState, id: string, token: string, opts: InteractionOptions): APIChatInputApplicationCommandInteraction {
-	const user = makeUser(opts.user ?? DEFAULT_USER);
-	state.knownUsers.set(user.id, user);
-	const guildId = opts.guildId === null ? null : (opts.guildId ?? state.guilds[0]?.id ?? null);
-	const guild = guildId === null ? null : (state.guilds.find((g) => g.id === guildId) ?? null);
-	const permissions = opts.permissions ?? DEFAULT_MEMBER_PERMISSIONS;
-	const appPermissions = opts.appPermissions ?? DEFAULT_APP_PERMISSIONS;
+interface Who {
+	guildId?: string | null;
+	channelId?: string;
+	user?: EmulatedUser;
+	permissions?: string;
+	memberRoles?: string[];
+	appPermissions?: string;
+	attachmentSizeLimit?: number;
+	resolvedRoles?: EmulatedRole[];
+}
 
-	const resolved = resolveOptions(state, opts, guildId !== null, permissions);
-	const data = {
-		id: state.commandIds.get(`${guildId ?? 'global'}:1:${opts.commandName}`) ?? state.commandIds.get(`global:1:${opts.commandName}`) ?? snowflake(),
-		name: opts.commandName,
-		type: ApplicationCommandType.ChatInput as const,
-		...(opts.options ? { options: opts.options } : {}),
-		...(resolved ? { resolved } : {}),
-		...(guildId ? { guild_id: guildId } : {}),
-	};
-	const base = {
-		id,
+interface Context {
+	fields: BaseFields;
+	user: APIUser;
+	guildId: string | null;
+	channelId: string;
+	permissions: string;
+	memberRoles: string[];
+	appPermissions: string;
+}
+
+/** Fields every interaction has: who, where (guild + member, or DM + user), permissions, locale. */
+function context(state: EmulatorState, who: Who, pending: PendingDispatch[]): Context {
+	const user = makeUser(who.user ?? DEFAULT_USER);
+	state.knownUsers.set(user.id, user);
+	const guildId = who.guildId === null ? null : (who.guildId ?? state.guilds[0]?.id ?? null);
+	const permissions = who.permissions ?? DEFAULT_MEMBER_PERMISSIONS;
+	const memberRoles = guildId === null ? [] : (who.memberRoles ?? []);
+	const appPermissions = who.appPermissions ?? DEFAULT_APP_PERMISSIONS;
+	const common = {
 		application_id: state.applicationId,
-		type: InteractionType.ApplicationCommand as const,
-		token,
 		version: 1 as const,
-		data,
 		app_permissions: appPermissions,
 		locale: Locale.EnglishUS,
 		entitlements: [],
-		attachment_size_limit: opts.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT,
+		attachment_size_limit: who.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT,
 	};
-
 	if (guildId === null) {
-		const channelId = opts.channelId ?? dmChannelFor(state, user).id;
-		return {
-			...base,
+		const channelId = who.channelId ?? dmChannelFor(state, user).id;
+		const fields: BaseFields = {
+			...common,
 			user,
 			channel_id: channelId,
 			channel: { id: channelId, type: ChannelType.DM, flags: 0 as ChannelFlags, last_message_id: null, recipients: [user] },
 			authorizing_integration_owners: { '1': user.id },
 			context: InteractionContextType.BotDM,
 		};
+		return { fields, user, guildId, channelId, permissions, memberRoles, appPermissions };
 	}
-	const channelId = opts.channelId ?? guild?.channelIds[0] ?? snowflake();
-	return {
-		...base,
+	ensureRoles(state, guildId, memberRoles, who.resolvedRoles ?? [], pending);
+	if (who.memberRoles) state.memberRoles.set(`${guildId}:${user.id}`, memberRoles);
+	const channelId = who.channelId ?? state.guilds.find((g) => g.id === guildId)?.channelIds[0] ?? snowflake();
+	const fields: BaseFields = {
+		...common,
 		guild_id: guildId,
 		guild: { id: guildId, locale: Locale.EnglishUS, features: [] },
 		guild_locale: Locale.EnglishUS,
-		member: { ...memberBase(state), user, permissions },
+		member: { ...memberBase(state), user, permissions, roles: memberRoles },
 		channel_id: channelId,
-		channel: {
-			id: channelId,
-			type: ChannelType.GuildText,
-			guild_id: guildId,
-			name: 'general',
-			position: 0,
-			permission_overwrites: [],
-			parent_id: null,
-			topic: null,
-			nsfw: false,
-			last_message_id: null,
-			rate_limit_per_user: 0,
-			flags: 0 as ChannelFlags,
-		},
+		channel: guildChannel(state, guildId, channelId),
 		authorizing_integration_owners: { '0': guildId },
 		context: InteractionContextType.Guild,
 	};
+	return { fields, user, guildId, channelId, permissions, memberRoles, appPermissions };
 }
 
-/** data.resolved for USER options: given users first, generated ones for any other referenced id. */
-function resolveOptions(state: EmulatorState, opts: InteractionOptions, inGuild: boolean, permissions: string): APIInteractionDataResolved | null {
-	const users = new Map<string, APIUser>();
-	for (const u of opts.resolvedUsers ?? []) users.set(u.id, makeUser(u));
-	const walk = (options: APIApplicationCommandInteractionDataOption[]): void => {
-		for (const option of options) {
-			if (option.type === ApplicationCommandOptionType.User && !users.has(option.value)) {
-				users.set(option.value, state.knownUsers.get(option.value) ?? makeUser({ id: option.value }));
-			}
-			if ('options' in option && option.options) walk(option.options);
-		}
+/** Gives the interaction an id and token, records its state and builds the payload. */
+function register(
+	state: EmulatorState,
+	type: DispatchedType,
+	name: string,
+	ctx: Context,
+	data: unknown,
+	extra: { message?: APIMessage; sourceMessageId?: string; triggeringId?: string },
+	pending: PendingDispatch[],
+): CreatedInteraction {
+	const id = snowflake();
+	const token = Buffer.from(`interaction:${id}:${randomBytes(48).toString('base64url')}`).toString('base64url');
+	const payload: APIBaseInteraction<DispatchedType, unknown> = { ...ctx.fields, id, type, token, data, ...(extra.message ? { message: extra.message } : {}) };
+	const interaction: InteractionState = {
+		id,
+		token,
+		sentAt: Date.now(),
+		type,
+		name,
+		guildId: ctx.guildId,
+		channelId: ctx.channelId,
+		user: ctx.user,
+		permissions: ctx.permissions,
+		memberRoles: ctx.memberRoles,
+		appPermissions: ctx.appPermissions,
+		attachmentSizeLimit: ctx.fields.attachment_size_limit,
+		payload,
+		acknowledged: false,
+		followUpIds: new Set(),
+		...(extra.sourceMessageId ? { sourceMessageId: extra.sourceMessageId } : {}),
+		...(extra.triggeringId ? { triggeringId: extra.triggeringId } : {}),
 	};
-	walk(opts.options ?? []);
-	if (users.size === 0) return null;
-	for (const u of users.values()) state.knownUsers.set(u.id, u);
-	const resolved: APIInteractionDataResolved = { users: Object.fromEntries([...users].map(([id, u]) => [id, u])) };
-	if (inGuild) {
-		const { user: _user, ...member } = memberBase(state);
-		resolved.members = Object.fromEntries([...users.keys()].map((id) => [id, { ...member, permissions }]));
+	state.interactions.set(id, interaction);
+	state.interactionsByToken.set(token, interaction);
+	return { interaction, payload, pending };
+}
+
+/** A chat input command (type 2). */
+export function createInteraction(state: EmulatorState, opts: InteractionOptions): CreatedInteraction {
+	const pending: PendingDispatch[] = [];
+	const ctx = context(state, opts, pending);
+	const resolved = resolveOptions(
+		state,
+		{ options: opts.options ?? [], guildId: ctx.guildId, permissions: ctx.permissions, users: opts.resolvedUsers ?? [], roles: opts.resolvedRoles ?? [] },
+		pending,
+	);
+	const scope = ctx.guildId ?? 'global';
+	const data: APIChatInputApplicationCommandInteractionData = {
+		id: state.commandIds.get(`${scope}:1:${opts.commandName}`) ?? state.commandIds.get(`global:1:${opts.commandName}`) ?? snowflake(),
+		name: opts.commandName,
+		type: ApplicationCommandType.ChatInput,
+		...(opts.options ? { options: opts.options } : {}),
+		...(resolved ? { resolved } : {}),
+		...(ctx.guildId ? { guild_id: ctx.guildId } : {}),
+	};
+	return register(state, InteractionType.ApplicationCommand, opts.commandName, ctx, data, {}, pending);
+}
+
+/** The message a forced click on an unknown message claims to come from. */
+function strangerMessage(state: EmulatorState, messageId: string, channelId: string): APIMessage {
+	return {
+		id: messageId,
+		type: MessageType.Default,
+		channel_id: channelId,
+		author: state.botUser,
+		content: '',
+		embeds: [],
+		attachments: [],
+		components: [],
+		mentions: [],
+		mention_roles: [],
+		mention_everyone: false,
+		pinned: false,
+		tts: false,
+		flags: 0 as MessageFlags,
+		timestamp: iso(),
+		edited_timestamp: null,
+	};
+}
+
+/** A button click (type 3, component_type 2) on a message the bot made. */
+export function createButtonClick(state: EmulatorState, opts: ClickButtonOptions): CreatedInteraction {
+	const stored = state.liveMessage(opts.messageId);
+	const button = stored ? findButton(stored.components, opts.customId) : undefined;
+	if (!opts.force) {
+		if (!stored) throw new Error(`discord emulator: no message ${opts.messageId} to click (unknown or deleted); pass force to send anyway`);
+		if (!button) throw new Error(`discord emulator: message ${opts.messageId} has no button '${opts.customId}'; pass force to send anyway`);
+		if (button.disabled === true) throw new Error(`discord emulator: button '${opts.customId}' is disabled; pass force to send anyway`);
 	}
-	return resolved;
+	const channelId = stored?.channel_id ?? state.guilds[0]?.channelIds[0] ?? snowflake();
+	const isDm = [...state.dmChannels.values()].some((dm) => dm.id === channelId);
+	const guildId = opts.guildId !== undefined ? opts.guildId : isDm ? null : (state.guildOfChannel(channelId)?.id ?? state.guilds[0]?.id ?? null);
+	const pending: PendingDispatch[] = [];
+	const ctx = context(state, { ...opts, guildId, channelId }, pending);
+	const message = stored ?? strangerMessage(state, opts.messageId, channelId);
+	const data: APIMessageButtonInteractionData & { id?: number } = {
+		custom_id: opts.customId,
+		component_type: ComponentType.Button,
+		...(typeof button?.id === 'number' ? { id: button.id } : {}),
+	};
+	return register(state, InteractionType.MessageComponent, opts.customId, ctx, data, { message, sourceMessageId: message.id }, pending);
+}
+
+/** A modal submit (type 5) of the modal the interaction `modalOf` was answered with. */
+export function createModalSubmit(state: EmulatorState, opts: SubmitModalOptions): CreatedInteraction {
+	const opener = state.interactions.get(opts.modalOf);
+	const modal = opener?.modal;
+	if (!opener || !modal) throw new Error(`discord emulator: interaction ${opts.modalOf} was not answered with a modal`);
+	const components = modalSubmission(modal, opts.values);
+	const pending: PendingDispatch[] = [];
+	const ctx = context(
+		state,
+		{
+			guildId: opener.guildId,
+			channelId: opener.channelId,
+			user: opts.user ?? { id: opener.user.id, username: opener.user.username },
+			permissions: opts.permissions ?? opener.permissions,
+			memberRoles: opts.memberRoles ?? opener.memberRoles,
+			appPermissions: opener.appPermissions,
+			attachmentSizeLimit: opener.attachmentSizeLimit,
+		},
+		pending,
+	);
+	const customId = opts.customId ?? modal.custom_id;
+	const data = { custom_id: customId, components } as unknown as APIModalSubmission;
+	// Opened from a component: the submit carries the message the component is on.
+	const sourceMessageId = opener.type === InteractionType.MessageComponent ? opener.sourceMessageId : undefined;
+	const message = sourceMessageId ? state.lastKnownMessage(sourceMessageId) : undefined;
+	return register(
+		state,
+		InteractionType.ModalSubmit,
+		customId,
+		ctx,
+		data,
+		{ ...(message ? { message, sourceMessageId: message.id } : {}), triggeringId: opener.id },
+		pending,
+	);
 }

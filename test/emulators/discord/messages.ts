@@ -1,5 +1,6 @@
-/** Message validation and building: content, embeds, attachments (PNG sizes), components and flags. */
+/** Message validation and building: content, embeds, attachments (PNG sizes), components (components.ts) and flags. */
 import { type APIAttachment, type APIEmbed, type APIMessage, type APIUser, MessageFlags, MessageType } from 'discord-api-types/v10';
+import { validateMessageComponents } from './components.js';
 import { type Reply, FormErrors, apiError } from './replies.js';
 import type { RecordedFile } from './types.js';
 import { isRecord, iso, snowflake } from './util.js';
@@ -151,13 +152,6 @@ export function buildMessage(
 		if (!used.has(file.field)) attachments.push(fromUpload(file, {}));
 	}
 
-	let components = base?.components ?? [];
-	if ('components' in data) {
-		if (data.components === null || data.components === undefined) components = [];
-		else if (Array.isArray(data.components)) components = data.components as typeof components;
-		else errors.add(['components'], 'LIST_TYPE_CONVERT', 'Only iterables may be used in a ListType');
-	}
-
 	let flags = base?.flags ?? 0;
 	if ('flags' in data && data.flags !== null && data.flags !== undefined) {
 		const requested = Number(data.flags);
@@ -172,6 +166,10 @@ export function buildMessage(
 	if (options.forcedFlags !== undefined) flags |= options.forcedFlags;
 	// An edit turns a deferred "thinking..." message into a real one.
 	if (options.isEdit) flags &= ~MessageFlags.Loading;
+
+	// Omitted: kept; null or []: removed; else validated (legacy layout unless the message is components v2).
+	const components =
+		'components' in data ? (validateMessageComponents(data.components, flags, errors) as APIMessage['components'] & object) : (base?.components ?? []);
 
 	const invalid = errors.reply();
 	if (invalid) return { ok: false, reply: invalid };

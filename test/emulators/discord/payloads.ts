@@ -123,9 +123,13 @@ export function guildCreate(state: EmulatorState, guild: EmulatedGuild): Gateway
 		features: shape ? [GuildFeature.Community, GuildFeature.News, GuildFeature.InviteSplash, GuildFeature.AnimatedIcon] : [],
 		emojis: shape ? realisticEmojis(guild.id, shape) : [],
 		stickers: [],
-		roles: shape
-			? realisticRoles(guild.id, shape, [role(botRoleId(state, guild), BOT_USERNAME, DEFAULT_APP_PERMISSIONS, 1, true)])
-			: [role(guild.id, '@everyone', DEFAULT_MEMBER_PERMISSIONS, 0, false), role(botRoleId(state, guild), BOT_USERNAME, DEFAULT_APP_PERMISSIONS, 1, true)],
+		roles: [
+			...(shape
+				? realisticRoles(guild.id, shape, [role(botRoleId(state, guild), BOT_USERNAME, DEFAULT_APP_PERMISSIONS, 1, true)])
+				: [role(guild.id, '@everyone', DEFAULT_MEMBER_PERMISSIONS, 0, false), role(botRoleId(state, guild), BOT_USERNAME, DEFAULT_APP_PERMISSIONS, 1, true)]),
+			// Roles interactions referred to (created with GUILD_ROLE_CREATE), so a later IDENTIFY sees them too.
+			...(state.guildRoles.get(guild.id)?.values() ?? []),
+		],
 		channels: shape ? realisticChannels(guild.id, shape) : guild.channelIds.map((id, position) => textChannel(guild.id, id, position)),
 		threads: [],
 		// Discord always includes the bot's own member, so guild.members.me works. Without the privileged members

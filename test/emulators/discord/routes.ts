@@ -1,17 +1,16 @@
 /**
  * The REST route table discord.js 14 calls, with the small handlers for gateway discovery, users, DMs,
- * the application, guilds, members, channels and channel messages. Commands and interaction responses
- * live in commands.ts and routes-interactions.ts.
+ * the application, guilds, members and channels. Commands, interaction responses and channel messages
+ * live in commands.ts, routes-interactions.ts and routes-messages.ts.
  */
-import { MessageFlags } from 'discord-api-types/v10';
 import { getCommands, putCommands } from './commands.js';
-import { buildMessage } from './messages.js';
-import { botMember, channelObject, dmChannelFor, guildCreate, memberBase, messageContext } from './payloads.js';
+import { botMember, channelObject, dmChannelFor, guildCreate, memberBase } from './payloads.js';
 import { type Reply, UNKNOWN_CHANNEL, apiError, formError } from './replies.js';
 import { type Route, type RouteContext, defineRoute } from './router.js';
 import { createFollowUp, interactionCallback, webhookMessage } from './routes-interactions.js';
+import { createChannelMessage, deleteChannelMessage } from './routes-messages.js';
 import type { EmulatorState } from './state.js';
-import { BOT_USERNAME, DEFAULT_ATTACHMENT_LIMIT, GUILD_OWNER_ID, isRecord, makeUser } from './util.js';
+import { BOT_USERNAME, GUILD_OWNER_ID, isRecord, makeUser } from './util.js';
 
 export function buildRoutes(state: EmulatorState): Route[] {
 	const r = defineRoute;
@@ -49,6 +48,7 @@ export function buildRoutes(state: EmulatorState): Route[] {
 			return channel ? { status: 200, body: channel } : UNKNOWN_CHANNEL();
 		}),
 		r('POST', '/v10/channels/:channelId/messages', true, (ctx) => createChannelMessage(state, ctx)),
+		r('DELETE', '/v10/channels/:channelId/messages/:messageId', true, (ctx) => deleteChannelMessage(state, ctx)),
 		r('POST', '/v10/interactions/:interactionId/:token/callback', false, (ctx) => interactionCallback(state, ctx)),
 		r('POST', '/v10/webhooks/:appId/:token', false, (ctx) => createFollowUp(state, ctx)),
 		r('GET', '/v10/webhooks/:appId/:token/messages/:messageId', false, (ctx) => webhookMessage(state, ctx, 'GET')),
@@ -93,17 +93,4 @@ function openDm(state: EmulatorState, ctx: RouteContext): Reply {
 	const recipient = state.knownUsers.get(recipientId) ?? makeUser({ id: recipientId });
 	const channel = dmChannelFor(state, recipient);
 	return { status: 200, body: channelObject(state, channel.id) };
-}
-
-function createChannelMessage(state: EmulatorState, ctx: RouteContext): Reply {
-	const channelId = ctx.params.channelId ?? '';
-	if (!channelObject(state, channelId)) return UNKNOWN_CHANNEL();
-	const built = buildMessage(null, ctx.json, ctx.files, messageContext(state, channelId, DEFAULT_ATTACHMENT_LIMIT), {
-		isEdit: false,
-	});
-	if (!built.ok) return built.reply;
-	if ((built.message.flags ?? 0) & MessageFlags.Ephemeral) {
-		return formError(['flags'], 'MESSAGE_FLAGS_INVALID', 'Ephemeral messages can only be sent in response to interactions');
-	}
-	return { status: 200, body: built.message };
 }

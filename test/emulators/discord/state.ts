@@ -1,8 +1,9 @@
 /**
- * Shared emulator state: who the bot is, the guilds it is in, the interactions dispatched to it, and the
- * users, DM channels, commands and attachments the REST routes and the gateway both read and write.
+ * Shared emulator state: who the bot is, the guilds it is in, the interactions dispatched to it, the registry
+ * of messages the bot made, and the users, roles, DM channels, commands and attachments the REST routes and the
+ * gateway both read and write.
  */
-import type { APIMessage, APIUser, UserFlags } from 'discord-api-types/v10';
+import type { APIMessage, APIModalInteractionResponseCallbackData, APIRole, APIUser, InteractionType, UserFlags } from 'discord-api-types/v10';
 import type { DiscordEmulatorOptions, EmulatedGuild, RecordedFile } from './types.js';
 import { DEFAULT_SHAPE, childId, guildIds, recommendedShards } from './scale.js';
 import { BOT_USERNAME, makeUser, snowflake } from './util.js';
@@ -11,14 +12,31 @@ export interface InteractionState {
 	id: string;
 	token: string;
 	sentAt: number;
-	commandName: string;
+	type: InteractionType.ApplicationCommand | InteractionType.MessageComponent | InteractionType.ModalSubmit;
+	/** Command name, or the component's / modal's custom_id. */
+	name: string;
 	guildId: string | null;
 	channelId: string;
 	user: APIUser;
+	/** member.permissions and member.roles sent (guild interactions), reused as defaults by a modal submit. */
+	permissions: string;
+	memberRoles: string[];
+	appPermissions: string;
 	attachmentSizeLimit: number;
+	/** The INTERACTION_CREATE `d` dispatched, for redelivery. */
+	payload: unknown;
 	acknowledged: boolean;
-	original?: APIMessage;
-	followUps: Map<string, APIMessage>;
+	/** Callback type the interaction was acknowledged with. */
+	responseType?: number;
+	/** Registry id of the message @original refers to. */
+	originalId?: string;
+	followUpIds: Set<string>;
+	/** The message the component is on (component interactions, and modal submits opened from one). */
+	sourceMessageId?: string;
+	/** For a modal submit: the interaction that was answered with the modal. */
+	triggeringId?: string;
+	/** The modal the interaction was answered with (callback type 9), component ids assigned. */
+	modal?: APIModalInteractionResponseCallbackData;
 }
 
 export class EmulatorState {
@@ -39,9 +57,18 @@ export class EmulatorState {
 	readonly commandIds = new Map<string, string>();
 	readonly botRoleIds = new Map<string, string>();
 	readonly registeredCommands = new Map<string, unknown[]>();
+	/** Roles created in a guild for interactions that referenced them (guild id → role id → role). */
+	readonly guildRoles = new Map<string, Map<string, APIRole>>();
+	/** Each member's roles as last seen in an interaction (`guildId:userId`), for data.resolved.members. */
+	readonly memberRoles = new Map<string, string[]>();
+	/** Channels where POST /channels/:id/messages answers 403 Missing Permissions. */
+	readonly deniedChannels = new Set<string>();
 	readonly startedAt = Date.now();
 	readonly maxConcurrency: number;
 	readonly recommendedShards: number;
+	/** Every message the bot made, in its latest state (deleted ones keep their last state). */
+	private readonly messages = new Map<string, APIMessage>();
+	private readonly deletedMessages = new Set<string>();
 
 	constructor(opts: DiscordEmulatorOptions) {
 		this.token = opts.token;
@@ -68,5 +95,33 @@ export class EmulatorState {
 		}
 		this.maxConcurrency = opts.maxConcurrency ?? 1;
 		this.recommendedShards = recommendedShards(this.guilds.length);
+	}
+
+	/** Records a new or edited message the bot made. */
+	saveMessage(message: APIMessage): void {
+		this.messages.set(message.id, message);
+	}
+
+	/** The message in its latest state, or undefined if unknown or deleted. */
+	liveMessage(id: string): APIMessage | undefined {
+		return this.deletedMessages.has(id) ? undefined : this.messages.get(id);
+	}
+
+	/** The message's last known state, deleted or not. */
+	lastKnownMessage(id: string): APIMessage | undefined {
+		return this.messages.get(id);
+	}
+
+	markDeleted(id: string): void {
+		if (this.messages.has(id)) this.deletedMessages.add(id);
+	}
+
+	isDeleted(id: string): boolean {
+		return this.deletedMessages.has(id);
+	}
+
+	/** The guild a channel belongs to (null for a DM channel or an unknown one). */
+	guildOfChannel(channelId: string): EmulatedGuild | null {
+		return this.guilds.find((g) => g.channelIds.includes(channelId)) ?? null;
 	}
 }

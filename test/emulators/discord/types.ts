@@ -1,5 +1,5 @@
 /** Public API of the Discord emulator: its options, what it records, and the handle tests drive it with. */
-import type { APIApplicationCommandInteractionDataOption, APIMessage } from 'discord-api-types/v10';
+import type { APIApplicationCommandInteractionDataOption, APIMessage, APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
 
 export interface DiscordEmulatorOptions {
 	/** The valid bot token; anything else gets REST 401 / gateway close 4004. */
@@ -59,6 +59,19 @@ export interface EmulatedUser {
 	bot?: boolean;
 }
 
+/** A guild role referenced by an interaction (member roles, ROLE/MENTIONABLE options). */
+export interface EmulatedRole {
+	id: string;
+	/** Default `role-<last 4 digits>`. */
+	name?: string;
+	/** Permission bitfield string. Default '0'. */
+	permissions?: string;
+	/** Default 1 (above @everyone). */
+	position?: number;
+	/** Default 0. */
+	color?: number;
+}
+
 export interface InteractionOptions {
 	commandName: string;
 	/** As Discord sends them (subcommands nested). */
@@ -70,12 +83,47 @@ export interface InteractionOptions {
 	user?: EmulatedUser;
 	/** member.permissions bitfield string. Default: basic view/send bits, not ManageGuild. */
 	permissions?: string;
+	/** member.roles in the payload (guild interactions). Roles the guild lacks are created first (GUILD_ROLE_CREATE). */
+	memberRoles?: string[];
 	/** Extra data.resolved users (USER options without an entry here get a generated user). */
 	resolvedUsers?: EmulatedUser[];
+	/** Names (and more) for data.resolved roles (ROLE/MENTIONABLE options without an entry get a generated role). */
+	resolvedRoles?: EmulatedRole[];
 	/** Default 10 MiB. */
 	attachmentSizeLimit?: number;
 	/** Default includes ViewChannel, SendMessages, EmbedLinks, AttachFiles. */
 	appPermissions?: string;
+}
+
+/** A user clicking a button on a message the bot made. */
+export interface ClickButtonOptions {
+	messageId: string;
+	customId: string;
+	/** Default: the default test user. */
+	user?: EmulatedUser;
+	/** Default: the guild of the message's channel (null for a DM channel). */
+	guildId?: string | null;
+	/** member.permissions bitfield string (guild interactions). */
+	permissions?: string;
+	/** member.roles (guild interactions). */
+	memberRoles?: string[];
+	appPermissions?: string;
+	/** Dispatch even if the message is unknown or has no such (enabled) button: for foreign or malformed custom ids. */
+	force?: boolean;
+}
+
+/** A user submitting a modal the bot showed (callback type 9). */
+export interface SubmitModalOptions {
+	/** The interaction the bot answered with the modal. */
+	modalOf: string;
+	/** By component custom_id: a string for text inputs, a string or strings for string selects. Omitted fields keep their prefilled value or default options. */
+	values: Record<string, string | string[]>;
+	/** Default: the user the modal was shown to. */
+	user?: EmulatedUser;
+	permissions?: string;
+	memberRoles?: string[];
+	/** Overrides data.custom_id (forged ids); values are still checked against the modal. */
+	customId?: string;
 }
 
 export interface SentInteraction {
@@ -131,13 +179,37 @@ export interface DiscordEmulator {
 	sessions(): ShardSession[];
 	/** The shard count GET /gateway/bot recommends (about one per 1,000 guilds). */
 	readonly recommendedShards: number;
+	/**
+	 * Dispatches a MESSAGE_COMPONENT interaction (type 3) for a button click, with `message` = the stored message.
+	 * Throws if the message is unknown or deleted, or has no enabled button with `customId`, unless `force`.
+	 */
+	clickButton(opts: ClickButtonOptions): SentInteraction;
+	/**
+	 * Dispatches a MODAL_SUBMIT interaction (type 5) for the modal `modalOf` was answered with, its components
+	 * mirrored as Discord sends them back. Throws if there is no such modal, or if `values` could not have been
+	 * submitted by the Discord client (unknown custom_id, length outside min/max, empty required field, option not offered).
+	 */
+	submitModal(opts: SubmitModalOptions): SentInteraction;
+	/** Dispatches the exact same INTERACTION_CREATE payload again (a duplicate delivery: same id and token). */
+	redeliver(interactionId: string): void;
+	/** The modal (callback type 9 data, component ids assigned) the interaction was answered with. */
+	modal(interactionId: string): APIModalInteractionResponseCallbackData | undefined;
+	/** A message the bot made (interaction response, follow-up, channel post) in its latest state; undefined if unknown or deleted. */
+	message(messageId: string): APIMessage | undefined;
+	/** Whether a message the bot made has been deleted (webhook or channel DELETE). */
+	deleted(messageId: string): boolean;
+	/** Later POST /channels/:id/messages to this channel get 403 {code: 50013, message: 'Missing Permissions'}. */
+	denyChannel(channelId: string): void;
 	/** POST .../callback requests for the interaction, in order (all statuses). */
 	callbacks(interactionId: string): RecordedRequest[];
 	/** PATCH .../messages/@original requests for the interaction, in order (all statuses, incl. scripted faults). */
 	edits(interactionId: string): RecordedRequest[];
 	/** POST /webhooks/:app/:token requests for the interaction, in order. */
 	followUps(interactionId: string): RecordedRequest[];
-	/** Latest state of the interaction's @original message (undefined before a response or after deletion). */
+	/**
+	 * Latest state of the interaction's @original message (undefined before a response or after deletion). For a
+	 * component interaction acknowledged with 6/7 (or a modal submit from one), that is the message the component is on.
+	 */
 	originalMessage(interactionId: string): APIMessage | undefined;
 	/** Resolves with the first existing or future request matching `pred`. */
 	waitFor(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
@@ -147,7 +219,7 @@ export interface DiscordEmulator {
 	failNext(match: FaultMatch, status: number, body?: unknown, times?: number): void;
 	/** Closes every gateway socket with `code` (default 4000: the client resumes). */
 	closeGateway(code?: number): void;
-	/** POST /v10/channels/:id/messages requests, in order. */
+	/** POST /v10/channels/:id/messages requests, in order (all statuses, including 403 from denyChannel). */
 	channelMessages(channelId: string): RecordedRequest[];
 	close(): Promise<void>;
 }

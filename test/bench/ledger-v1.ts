@@ -1,11 +1,13 @@
+// FROZEN COPY of the landed v1 ledger (commit 6c1cea7), kept only so `npm run bench` can show the ledger's
+// cost before and after the per-member restructure side by side. Not used by the bot; do not edit.
 // Budgets: who may spend how much per period, and every charge from reservation to commit or refund.
 // All amounts are integer micro-dollars. Every mutation runs inside one Store.write block, so a
 // reservation is checked against and taken from every applicable limit at once.
 import { z } from 'zod';
-import type { Logger } from './log.js';
-import { formatUsd } from './money.js';
-import { periodAt, type BudgetPeriod, type Period } from './period.js';
-import { CORRUPT, type Read, type Store, type Tx } from './store.js';
+import type { Logger } from '../../src/log.js';
+import { formatUsd } from '../../src/money.js';
+import { periodAt, type BudgetPeriod, type Period } from '../../src/period.js';
+import { CORRUPT, type Read, type Store, type Tx } from '../../src/store.js';
 
 export interface Who {
 	/** null for DMs, which share one scope of their own. */

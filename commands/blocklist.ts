@@ -1,0 +1,69 @@
+import {
+	ApplicationCommandOptionType,
+	ApplicationCommandType,
+	ApplicationIntegrationType,
+	InteractionContextType,
+	MessageFlags,
+	PermissionFlagsBits,
+	type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import { MAX_TERMS, MAX_TERM_LENGTH } from '../src/blocklist.js';
+import type { Command } from '../src/command.js';
+import { COLOR, UserError, truncate } from '../src/messages.js';
+
+const term = { name: 'term', description: 'A word or phrase', type: ApplicationCommandOptionType.String, required: true, max_length: MAX_TERM_LENGTH } as const;
+
+const data = {
+	name: 'blocklist',
+	description: 'Terms the bot refuses in prompts in this server',
+	type: ApplicationCommandType.ChatInput,
+	default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+	contexts: [InteractionContextType.Guild],
+	integration_types: [ApplicationIntegrationType.GuildInstall],
+	options: [
+		{ name: 'add', description: 'Refuse prompts containing this word or phrase', type: ApplicationCommandOptionType.Subcommand, options: [term] },
+		{ name: 'remove', description: 'Allow this word or phrase again', type: ApplicationCommandOptionType.Subcommand, options: [term] },
+		{ name: 'list', description: 'The blocked terms', type: ApplicationCommandOptionType.Subcommand },
+	],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+type Sub = (typeof data.options)[number]['name'];
+
+export default {
+	data,
+	async execute(interaction, s) {
+		if (!interaction.inGuild()) throw new UserError('`/blocklist` works only in a server.');
+		// Server settings can widen who sees the command, so check the member's permissions too.
+		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild))
+			throw new UserError('You need the Manage Server permission to change the blocklist.');
+		const guildId = interaction.guildId;
+		const reply = (title: string, description: string) =>
+			interaction.reply({ flags: MessageFlags.Ephemeral, embeds: [{ color: COLOR.info, title, description }], allowedMentions: { parse: [] } });
+		const sub = interaction.options.getSubcommand(true) as Sub;
+		switch (sub) {
+			case 'add': {
+				const raw = interaction.options.getString('term', true);
+				const result = await s.blocklist.add(guildId, interaction.user.id, raw);
+				if (!result.ok) throw new UserError(result.why);
+				await reply(
+					'Term blocked',
+					`Prompts containing **${raw.trim()}** (any case or accents, as whole words) are now refused. ${result.count} of ${MAX_TERMS} terms used.`,
+				);
+				return;
+			}
+			case 'remove': {
+				const raw = interaction.options.getString('term', true);
+				const result = await s.blocklist.remove(guildId, interaction.user.id, raw);
+				if (!result.ok) throw new UserError(result.why);
+				await reply('Term allowed again', `**${raw.trim()}** is no longer blocked. ${result.count} term${result.count === 1 ? '' : 's'} left.`);
+				return;
+			}
+			case 'list': {
+				const terms = await s.blocklist.terms(guildId);
+				const text = terms.length ? truncate(terms.map((t) => `• ${t}`).join('\n'), 4000) : 'No terms are blocked. Add one with `/blocklist add`.';
+				await reply(`Blocked terms (${terms.length} of ${MAX_TERMS})`, text);
+				return;
+			}
+		}
+	},
+} satisfies Command<typeof data>;

@@ -1,0 +1,229 @@
+// Reroll, Remix and Delete under every image, through the real bot and the Discord emulator: charged to
+// whoever clicks, new messages for new images, buttons that survive restarts and pruning, and untrusted ids.
+import KeyvSqlite from '@keyv/sqlite';
+import type { APIActionRowComponent, APIButtonComponentWithCustomId, APIEmbed, APIMessage } from 'discord.js';
+import Keyv from 'keyv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorld, imagine, newUserId, outcome, replyContent, usage, type BotProcess, type World } from './harness.js';
+
+const MANAGE_MESSAGES = String((1n << 13n) | (1n << 10n) | (1n << 11n));
+
+let world: World;
+let bot: BotProcess;
+
+beforeAll(async () => {
+	world = await createWorld({ IMAGE_PRICE_USD: '0.05', DEFAULT_USER_BUDGET_USD: '1.00', MAX_JOBS_PER_USER: '5' });
+	bot = await world.start();
+}, 40_000);
+
+afterAll(async () => {
+	await world?.close();
+});
+
+/** An /imagine that ends delivered; returns its job id and the image message. */
+async function delivered(o: { prompt: string; userId: string; aspectRatio?: string }): Promise<{ jobId: string; message: APIMessage }> {
+	const sent = imagine(world, o);
+	const result = await outcome(world, bot, sent.id);
+	expect(result.kind).toBe('delivered');
+	expect(result.message).toBeDefined();
+	return { jobId: sent.id, message: result.message as APIMessage };
+}
+
+function buttons(message: APIMessage | undefined): APIButtonComponentWithCustomId[] {
+	const rows = (message?.components ?? []) as APIActionRowComponent<APIButtonComponentWithCustomId>[];
+	return rows.flatMap((r) => r.components);
+}
+
+function click(message: APIMessage, action: 'reroll' | 'remix' | 'delete', user: string, permissions?: string) {
+	const button = buttons(message).find((b) => b.custom_id.startsWith(`imagine:${action}:`));
+	if (!button) throw new Error(`no ${action} button on ${message.id}`);
+	return world.discord.clickButton({ messageId: message.id, customId: button.custom_id, user: { id: user }, ...(permissions ? { permissions } : {}) });
+}
+
+/** hiapi submits made for an interaction (its id is the Idempotency-Key). */
+function submits(interactionId: string): Array<{ model: string; input: { prompt: string; aspect_ratio: string } }> {
+	return world.hiapi.requests
+		.filter((r) => r.method === 'POST' && r.path === '/v1/tasks' && r.headers['idempotency-key'] === interactionId)
+		.map((r) => r.json as { model: string; input: { prompt: string; aspect_ratio: string } });
+}
+
+describe('the result message', () => {
+	it('carries Reroll, Remix and Delete under the image and names the requester without pinging', async () => {
+		const user = newUserId();
+		const { jobId, message } = await delivered({ prompt: 'a lighthouse at dawn', userId: user, aspectRatio: '16:9' });
+		expect(buttons(message).map((b) => [b.label, b.custom_id])).toEqual([
+			['Reroll', `imagine:reroll:${jobId}`],
+			['Remix', `imagine:remix:${jobId}`],
+			['Delete', `imagine:delete:${jobId}`],
+		]);
+		const embed = message.embeds[0] as APIEmbed;
+		expect(embed.fields?.find((f) => f.name === 'Requested by')?.value).toBe(`<@${user}>`);
+		const edit = world.discord.edits(jobId).at(-1)?.json as { allowed_mentions?: { parse?: string[]; users?: string[] } };
+		expect(edit.allowed_mentions).toEqual({ parse: [], users: [] });
+	});
+
+	it('puts no buttons on progress or error messages', async () => {
+		world.hiapi.script('button-fails', { final: 'failed', failError: { code: 'x', message: 'nope' } });
+		const sent = imagine(world, { prompt: 'button-fails please', userId: newUserId() });
+		const result = await outcome(world, bot, sent.id);
+		expect(result.kind).toBe('refunded');
+		expect(buttons(result.message)).toEqual([]);
+		for (const edit of world.discord.edits(sent.id)) expect((edit.json as { components?: unknown[] }).components ?? []).toEqual([]);
+	});
+});
+
+describe('Reroll', () => {
+	it('makes a new image from the same prompt and ratio in a new message, charged to whoever clicked', async () => {
+		const requester = newUserId();
+		const other = newUserId();
+		const { jobId, message } = await delivered({ prompt: 'a red kite over hills', userId: requester, aspectRatio: '4:3' });
+
+		for (const clicker of [requester, other]) {
+			const sent = click(message, 'reroll', clicker);
+			const result = await outcome(world, bot, sent.id);
+			expect(result.kind).toBe('delivered');
+			// Acknowledged with a new (deferred) message, not an update of the clicked one.
+			expect((world.discord.callbacks(sent.id)[0]?.json as { type: number }).type).toBe(5);
+			expect(result.message?.id).not.toBe(message.id);
+			expect(buttons(result.message).map((b) => b.custom_id)).toContain(`imagine:reroll:${sent.id}`);
+			expect(result.message?.embeds[0]?.fields?.find((f) => f.name === 'Rerolled by')?.value).toBe(`<@${clicker}>`);
+			expect(submits(sent.id)).toEqual([{ model: 'flux-1.1-pro', input: { prompt: 'a red kite over hills', aspect_ratio: '4:3' } }]);
+		}
+		// The original message is as it was.
+		expect(world.discord.message(message.id)?.embeds).toEqual(message.embeds);
+		expect((await usage(world, requester))['Spent']).toBe('$0.10');
+		expect((await usage(world, other))['Spent']).toBe('$0.05');
+		expect(world.discord.edits(jobId).length).toBeGreaterThan(0);
+	});
+
+	it('refuses a member over budget privately, and sends nothing to hiapi', async () => {
+		const { message } = await delivered({ prompt: 'a quiet harbour', userId: newUserId() });
+		const broke = newUserId();
+		const mod = newUserId();
+		const set = world.discord.sendInteraction({
+			commandName: 'budget',
+			options: [
+				{
+					name: 'set',
+					type: 1,
+					options: [
+						{ name: 'user', type: 6, value: broke },
+						{ name: 'amount', type: 3, value: '0' },
+					],
+				},
+			] as never,
+			user: { id: mod },
+			permissions: String(1n << 5n),
+		});
+		await replyContent(world, set.id);
+		const sent = click(message, 'reroll', broke);
+		const reply = await replyContent(world, sent.id);
+		expect(reply).toMatchObject({ type: 4, ephemeral: true });
+		expect(reply.content).toMatch(/enough budget/);
+		expect(submits(sent.id)).toEqual([]);
+		expect((await usage(world, broke))['Spent']).toBe('$0.00');
+	});
+
+	it('starts one job when the same click is delivered twice', async () => {
+		const { message } = await delivered({ prompt: 'twin click test', userId: newUserId() });
+		const clicker = newUserId();
+		const sent = click(message, 'reroll', clicker);
+		world.discord.redeliver(sent.id);
+		const result = await outcome(world, bot, sent.id);
+		expect(result.kind).toBe('delivered');
+		await bot.waitForLog((l) => l.interactionId === sent.id && l.msg === 'interaction delivered again; already handled');
+		expect(submits(sent.id)).toHaveLength(1);
+		expect(world.discord.callbacks(sent.id)).toHaveLength(1);
+		expect((await usage(world, clicker))['Spent']).toBe('$0.05');
+	});
+});
+
+describe('Remix', () => {
+	it('opens a form prefilled with the prompt and ratio; submitting makes a new image from the new ones', async () => {
+		const requester = newUserId();
+		const remixer = newUserId();
+		const { message } = await delivered({ prompt: 'a castle in fog', userId: requester, aspectRatio: '9:16' });
+		const opened = click(message, 'remix', remixer);
+		await world.discord.waitFor((r) => r.interactionId === opened.id && r.path.endsWith('/callback'));
+		expect((world.discord.callbacks(opened.id)[0]?.json as { type: number }).type).toBe(9);
+		const modal = JSON.stringify(world.discord.modal(opened.id));
+		expect(modal).toContain('"value":"a castle in fog"');
+		expect(modal).toMatch(/"label":"9:16","value":"9:16","default":true/);
+
+		const submitted = world.discord.submitModal({ modalOf: opened.id, values: { prompt: 'a castle in snow, at night', aspect_ratio: '1:1' } });
+		const result = await outcome(world, bot, submitted.id);
+		expect(result.kind).toBe('delivered');
+		expect(submits(submitted.id)).toEqual([{ model: 'flux-1.1-pro', input: { prompt: 'a castle in snow, at night', aspect_ratio: '1:1' } }]);
+		expect(result.message?.id).not.toBe(message.id);
+		expect(result.message?.embeds[0]?.fields?.find((f) => f.name === 'Remixed by')?.value).toBe(`<@${remixer}>`);
+		expect((await usage(world, remixer))['Spent']).toBe('$0.05');
+		expect((await usage(world, requester))['Spent']).toBe('$0.05');
+	});
+});
+
+describe('Delete', () => {
+	it('lets the requester and a moderator delete, refuses anyone else, and never refunds', async () => {
+		const requester = newUserId();
+		const first = await delivered({ prompt: 'delete me please', userId: requester });
+		const stranger = click(first.message, 'delete', newUserId());
+		const refusal = await replyContent(world, stranger.id);
+		expect(refusal).toMatchObject({ type: 4, ephemeral: true, content: `Only <@${requester}> or a moderator can delete this.` });
+		expect(world.discord.deleted(first.message.id)).toBe(false);
+
+		const own = click(first.message, 'delete', requester);
+		await world.discord.waitFor((r) => r.interactionId === own.id && r.method === 'DELETE' && r.status === 204);
+		expect(world.discord.deleted(first.message.id)).toBe(true);
+
+		const second = await delivered({ prompt: 'moderated image', userId: requester });
+		const mod = click(second.message, 'delete', newUserId(), MANAGE_MESSAGES);
+		await world.discord.waitFor((r) => r.interactionId === mod.id && r.method === 'DELETE' && r.status === 204);
+		expect(world.discord.deleted(second.message.id)).toBe(true);
+		expect((await usage(world, requester))['Spent']).toBe('$0.10');
+	});
+});
+
+describe('untrusted custom ids', () => {
+	it('answers foreign, malformed and stale ids privately and keeps running', async () => {
+		const { message } = await delivered({ prompt: 'target message', userId: newUserId() });
+		for (const customId of ['other-bot:do:1', 'imagine:reroll:not-a-snowflake', 'imagine:explode:1300000000000000001', 'x'.repeat(100)]) {
+			const sent = world.discord.clickButton({ messageId: message.id, customId, user: { id: newUserId() }, force: true });
+			expect(await replyContent(world, sent.id)).toMatchObject({ type: 4, ephemeral: true, content: expect.stringContaining("isn't one the bot knows") });
+		}
+		const stale = world.discord.clickButton({ messageId: message.id, customId: 'imagine:reroll:1300000000000000042', user: { id: newUserId() }, force: true });
+		expect((await replyContent(world, stale.id)).content).toMatch(/too old/);
+		expect(bot.child.exitCode).toBeNull();
+	});
+});
+
+describe('after a restart', () => {
+	it('every button still works; a pruned job answers "too old"', async () => {
+		const requester = newUserId();
+		const kept = await delivered({ prompt: 'survives restarts', userId: requester, aspectRatio: '3:4' });
+		const pruned = await delivered({ prompt: 'will be pruned', userId: requester });
+		await bot.stop();
+		// As if this job had finished long ago: the next start prunes it (JOB_RETENTION_DAYS).
+		const raw = new Keyv({ store: new KeyvSqlite(world.env.STORE_URL), namespace: 'imagine-bot' });
+		await raw.set(`jobs:done:0000000000001:${pruned.jobId}`, { v: 1 });
+		await raw.disconnect();
+		bot = await world.start();
+		await bot.waitForLog((l) => l.msg === 'pruned old job records');
+
+		const reroll = click(kept.message, 'reroll', newUserId());
+		const rerolled = await outcome(world, bot, reroll.id);
+		expect(rerolled.kind).toBe('delivered');
+		expect(submits(reroll.id)[0]?.input).toEqual({ prompt: 'survives restarts', aspect_ratio: '3:4' });
+		const remix = click(kept.message, 'remix', newUserId());
+		await world.discord.waitFor((r) => r.interactionId === remix.id && r.path.endsWith('/callback'));
+		expect(world.discord.modal(remix.id)).toBeDefined();
+		const del = click(kept.message, 'delete', requester);
+		await world.discord.waitFor((r) => r.interactionId === del.id && r.method === 'DELETE' && r.status === 204);
+
+		for (const action of ['reroll', 'remix'] as const) {
+			const sent = click(pruned.message, action, newUserId());
+			expect(await replyContent(world, sent.id)).toMatchObject({ ephemeral: true, content: expect.stringContaining('too old') });
+		}
+		// Delete still knows the requester from the message itself.
+		const stillDeletable = click(pruned.message, 'delete', requester);
+		await world.discord.waitFor((r) => r.interactionId === stillDeletable.id && r.method === 'DELETE' && r.status === 204);
+	});
+});
