@@ -94,9 +94,11 @@ describe.each(backends)('store on $name', ({ url }) => {
 			const schema = z.object({ n: z.number() });
 			const key = `batch:${Math.random()}`;
 			const order: number[] = [];
+			const committed: number[] = [];
 			const writes = [1, 2, 3, 4].map((n) =>
 				store.write(async (tx) => {
 					order.push(n);
+					tx.afterCommit(() => committed.push(n));
 					await tx.set(`${key}:${n}`, { n });
 					const last = await tx.get(`${key}:last`, schema);
 					await tx.set(`${key}:last`, { n: (last === undefined || last === CORRUPT ? 0 : last.n) * 10 + n });
@@ -106,6 +108,7 @@ describe.each(backends)('store on $name', ({ url }) => {
 			const results = await Promise.allSettled(writes);
 			expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
 			expect(order).toEqual([1, 2, 3, 4]);
+			expect(committed).toEqual([1, 3, 4]); // after-commit hooks: never for the block that rolled back
 			if (store.kind === 'sqlite') {
 				expect(await store.get(`${key}:2`, schema)).toBeUndefined();
 				expect(await store.get(`${key}:last`, schema)).toEqual({ n: 134 });
