@@ -141,10 +141,11 @@ export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: s
 
 	const authorised = (req: http.IncomingMessage) => req.headers.authorization === `Bearer ${apiKey}`;
 
-	const statusOf = (t: TaskState): { status: string; done: boolean } => {
+	/** The task's status at `now` (default: this moment). */
+	const statusOf = (t: TaskState, now = Date.now()): { status: string; done: boolean } => {
 		const b = t.behaviour;
 		const duration = b.durationMs ?? 300;
-		const elapsed = Date.now() - t.createdAt;
+		const elapsed = now - t.createdAt;
 		const running = b.runningStatuses && b.runningStatuses.length > 0 ? b.runningStatuses : ['handling'];
 		const final = b.final ?? 'success';
 		if (final === 'never' || elapsed < duration) {
@@ -262,8 +263,8 @@ export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: s
 	};
 
 	/** The task object, as `data` of GET /v1/tasks/:id (and the body of a callback). */
-	const taskData = (t: TaskState): Record<string, unknown> => {
-		const { status, done } = statusOf(t);
+	const taskData = (t: TaskState, now = Date.now()): Record<string, unknown> => {
+		const { status, done } = statusOf(t, now);
 		const data: Record<string, unknown> = { taskId: t.taskId, model: t.model, status, created: Math.floor(t.createdAt / 1000), completed: null };
 		if (done) {
 			data['completed'] = Math.floor((t.createdAt + (t.behaviour.durationMs ?? 300)) / 1000);
@@ -279,7 +280,9 @@ export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: s
 
 	const sendCallbacks = (t: TaskState): Promise<void> => {
 		if (!t.callback) return Promise.resolve();
-		return callbackSender.deliver(t.callback.url, () => JSON.stringify(taskData(t)), t.behaviour.callback);
+		// The final task: as of the moment it ended at the latest (a timer may fire a millisecond early).
+		const ended = t.createdAt + (t.behaviour.durationMs ?? 300);
+		return callbackSender.deliver(t.callback.url, () => JSON.stringify(taskData(t, Math.max(Date.now(), ended))), t.behaviour.callback);
 	};
 
 	const handleCdn = (res: http.ServerResponse, taskId: string) => serveCdn(res, tasks.get(taskId), sleep);
