@@ -1,7 +1,10 @@
 // The poll plan, with an injected clock: what it learns from durations, the limits it keeps, and how a job's
 // wait follows it against a real HTTP server whose tasks finish on the same virtual clock.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HiapiClient } from '../src/hiapi/index.js';
@@ -83,6 +86,32 @@ describe('poll plan', () => {
 		const plan = learnPlan(uniform(200, 14_000, 19_000), { maxGapMs: 5000 });
 		expect(plan.next(60_000, undefined)).toBe(60_000);
 		expect(plan.next(0, undefined)).toBe(plan.points[0]);
+	});
+});
+
+describe('duration history', () => {
+	it('keeps the last 200 durations in the store, across a restart', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'durations-'));
+		try {
+			const url = `sqlite://${join(dir, 'd.sqlite')}`;
+			const first = await Store.open(url, logger);
+			const history = new DurationHistory(first, logger);
+			await history.load();
+			for (let i = 1; i <= 250; i++) history.add(i * 100);
+			history.add(-5); // nonsense is not recorded
+			await history.flush();
+			await first.close();
+
+			const second = await Store.open(url, logger);
+			const reloaded = new DurationHistory(second, logger);
+			await reloaded.load();
+			expect(reloaded.durations).toHaveLength(200);
+			expect(reloaded.durations[0]).toBe(5100);
+			expect(reloaded.durations.at(-1)).toBe(25_000);
+			await second.close();
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
 
