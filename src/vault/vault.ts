@@ -1,0 +1,97 @@
+// The vault: where money and jobs are kept, behind one small interface with the two atomic steps the bot
+// relies on. `open` checks every limit and, in one step, holds the price, records the reservation and stores
+// the job; `close` ends the reservation exactly once (commit or refund) together with the job's final record.
+// Locally that step is one SQLite transaction; on Redis it is one Lua script, so it holds across processes.
+import type { Job } from '../job-record.js';
+import type { Reservation } from '../ledger/records.js';
+import type { Read } from '../store.js';
+
+export interface Counter {
+	spent: number;
+	reserved: number;
+	images: number;
+}
+
+/** A member's account, their scope's pool (server or DMs) and the operator's pool, in one period. */
+export interface Counters {
+	account: Counter & { name?: string };
+	pool: Counter;
+	global: Counter;
+	/** One of them could not be read: nothing may be reserved against it. */
+	corrupt: boolean;
+}
+
+/** Limits for one reservation, resolved by the ledger (undefined = none). All integer micro-dollars. */
+export interface Limits {
+	user: number;
+	guildCap: number | undefined;
+	global: number | undefined;
+}
+
+export interface OpenRequest {
+	/** The job as it will be stored (state 'reserved'); its id is also the reservation id. */
+	job: Job;
+	/** 'dm' for DMs, else the guild id. */
+	scope: string;
+	periodKey: string;
+	limits: Limits;
+	/** MAX_JOBS_PER_USER enforced here (fleet-wide) when set; the local queue counts in process instead. */
+	maxActivePerUser?: number;
+	now: number;
+}
+
+export type RefusalReason = 'user' | 'guild' | 'global' | 'corrupt';
+
+export type OpenResult =
+	| { status: 'created'; counters: Counters }
+	| { status: 'refused'; reason: RefusalReason; counters: Counters }
+	/** The member already has MAX_JOBS_PER_USER images in progress (fleet mode). */
+	| { status: 'busy'; counters: Counters }
+	/** This id already has a reservation or a job (a repeated interaction): nothing was changed. */
+	| { status: 'duplicate' };
+
+export interface CloseRequest {
+	/** The job's final record (state 'delivered' or 'refunded', finishedAt set). */
+	job: Job & { finishedAt: number };
+	/** The server cap in force, for the 80 % / 100 % notes (undefined or 0 = none). */
+	guildCap: number | undefined;
+}
+
+export type CloseResult =
+	| { status: 'closed'; ended: 'committed' | 'refunded'; capNotes: Array<80 | 100>; poolSpent: number }
+	/** Already ended earlier (a repeat): nothing changed. */
+	| { status: 'already-closed' }
+	| { status: 'missing' };
+
+export interface TopRow {
+	userId: string;
+	name?: string;
+	spent: number;
+	images: number;
+}
+
+export interface Vault {
+	readonly kind: 'local' | 'redis';
+	open(request: OpenRequest): Promise<OpenResult>;
+	close(request: CloseRequest): Promise<CloseResult>;
+	/** Stores a non-final update of an open job (state 'submitted', task id, noted on the reservation too); ignored once the job is closed. */
+	save(job: Job): Promise<void>;
+	/** A stored job; undefined once pruned; CORRUPT when unreadable. */
+	job(id: string): Promise<Read<Job>>;
+	/** Ids of open jobs, oldest first. */
+	openJobs(): Promise<Array<{ id: string; createdAt: number }>>;
+	/** Deletes finished jobs that ended before `cutoff`, a bounded batch at a time; returns how many went. */
+	prune(cutoff: number): Promise<number>;
+	counters(scope: string, periodKey: string, userId: string): Promise<Counters>;
+	reservation(id: string): Promise<Reservation | undefined>;
+	/** Leaders of a scope's period by spend (cost grows with the members listed, never per image). */
+	top(scope: string, periodKey: string, limit: number): Promise<TopRow[]>;
+	/** A scope's charges in a period, in the order they were made. */
+	charges(scope: string, periodKey: string): AsyncGenerator<Reservation>;
+	/** Committed spend per UTC day (YYYY-MM-DD) in a scope. */
+	day(scope: string, date: string): Promise<{ spent: number; images: number }>;
+	/** Zeroes a member's spend in a period (a moderator's allowance reset); returns what it was. */
+	resetSpend(scope: string, periodKey: string, userId: string): Promise<number | 'corrupt'>;
+	/** Releases connections (the store's own client is closed by the store). */
+	dispose?(): Promise<void>;
+}
