@@ -52,9 +52,11 @@ LABEL org.opencontainers.image.title="imagine-bot" \
 
 # Defaults; override with --env-file / -e. The SQLite file lives in the /data volume;
 # HEALTH_PORT serves GET /healthz (used by HEALTHCHECK below) and GET /metrics.
+# NODE_OPTIONS: a 2 MiB young generation (V8's default is 16 MiB): ~10 MiB less memory for an I/O-bound bot.
 ENV NODE_ENV=production \
 	STORE_URL=sqlite:///data/imagine-bot.sqlite \
-	HEALTH_PORT=8080
+	HEALTH_PORT=8080 \
+	NODE_OPTIONS=--max-semi-space-size=2
 
 WORKDIR /app
 # Application files stay owned by root: the bot can read but not modify its own code.

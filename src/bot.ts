@@ -2,7 +2,6 @@
 import {
 	Client,
 	Events,
-	GatewayIntentBits,
 	MessageFlags,
 	Routes,
 	type ButtonInteraction,
@@ -14,16 +13,17 @@ import { commands } from '../commands/index.js';
 import type { Command, Services } from './command.js';
 import type { Config } from './config.js';
 import { parseCustomId } from './custom-id.js';
+import { scaleOptions } from './discord-scale.js';
 import type { Delivery, Reply } from './delivery.js';
 import { TEXT, UserError } from './messages.js';
 import type { ChannelPoster } from './mod-log.js';
 
 export function createClient(config: Config): Client {
 	return new Client({
-		intents: [GatewayIntentBits.Guilds],
 		rest: { api: config.discordApiUrl },
 		// Nothing the bot says may ping anyone unless a reply opts in explicitly.
 		allowedMentions: { parse: [] },
+		...scaleOptions(config), // no intents, no caches, shards
 	});
 }
 

@@ -22,7 +22,15 @@ export interface Config {
 	globalBudgetMicros: number | undefined;
 	budgetPeriod: BudgetPeriod;
 	storeUrl: string;
+	/** The longest gap between two polls of a task (adaptive polling learns the rest). */
 	pollIntervalMs: number;
+	/** Public URL hiapi POSTs finished tasks to; the route is served on HEALTH_PORT at its path. */
+	hiapiCallbackUrl: string | undefined;
+	hiapiWebhookSecret: string | undefined;
+	/** Total shards across every process; undefined = Discord's recommendation. */
+	shardCount: number | undefined;
+	/** Shards this process runs; undefined = all of them. */
+	shardIds: number[] | undefined;
 	taskTimeoutMs: number;
 	maxConcurrentJobs: number;
 	maxJobsPerUser: number;
@@ -50,6 +58,32 @@ function httpUrl(what: string) {
 		.transform((v) => v.replace(/\/+$/, ''));
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https, or http to this machine (tests, or a proxy on the same host). */
+function callbackUrl() {
+	return z
+		.string()
+		.refine((v) => {
+			if (!URL.canParse(v)) return false;
+			const u = new URL(v);
+			return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname));
+		}, 'must be the public https URL hiapi should POST finished tasks to, e.g. https://bot.example.com/hiapi/callback (http only for localhost)')
+		.refine((v) => !['/', '/healthz', '/metrics'].includes(new URL(v).pathname), 'needs a path of its own, e.g. /hiapi/callback (not /, /healthz or /metrics)');
+}
+
+function shardIds() {
+	return z.string().transform((v, ctx) => {
+		const parts = v.split(',').map((p) => p.trim());
+		if (!parts.every((p) => /^\d{1,5}$/.test(p))) {
+			ctx.addIssue({ code: 'custom', message: `must be shard numbers separated by commas, e.g. 0,1,2 (got "${v}")` });
+			return z.NEVER;
+		}
+		const ids = [...new Set(parts.map(Number))].sort((a, b) => a - b);
+		return ids;
+	});
+}
+
 function usd(maxDecimals: number) {
 	return z.string().transform((v, ctx) => {
 		const micros = parseUsd(v, maxDecimals);
@@ -73,7 +107,7 @@ function integer(min: number, max: number) {
 }
 
 // Secrets get messages that never include the value.
-const schema = z.object({
+const fields = z.object({
 	DISCORD_TOKEN: z
 		.string({ error: 'is required: the bot token from https://discord.com/developers/applications → your app → Bot' })
 		.min(20, 'does not look like a Discord bot token')
@@ -103,11 +137,38 @@ const schema = z.object({
 	SHUTDOWN_GRACE_MS: integer(0, 600_000).default(8000),
 	JOB_RETENTION_DAYS: integer(1, 3650).default(30),
 	HEALTH_PORT: integer(1, 65_535).optional(),
+	HIAPI_CALLBACK_URL: callbackUrl().optional(),
+	HIAPI_WEBHOOK_SECRET: z
+		.string()
+		.min(16, 'does not look like a webhook signing key (hiapi dashboard → webhooks)')
+		.refine((v) => !/\s/.test(v), 'must not contain spaces')
+		.optional(),
+	SHARD_COUNT: integer(1, 100_000).optional(),
+	SHARD_IDS: shardIds().optional(),
 	LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
+// Settings that only make sense together.
+const schema = fields.superRefine((e, ctx) => {
+	const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+	if (e.HIAPI_CALLBACK_URL !== undefined) {
+		if (e.HEALTH_PORT === undefined) {
+			problem('HIAPI_CALLBACK_URL', 'needs HEALTH_PORT: the callback route is served on that port (point your reverse proxy at it)');
+		}
+		if (e.HIAPI_WEBHOOK_SECRET === undefined) {
+			problem('HIAPI_WEBHOOK_SECRET', 'is required with HIAPI_CALLBACK_URL: the webhook signing key from your hiapi dashboard, to verify callbacks');
+		}
+	}
+	if (e.SHARD_IDS !== undefined) {
+		if (e.SHARD_COUNT === undefined) problem('SHARD_IDS', 'needs SHARD_COUNT: the total number of shards across every process');
+		else if (e.SHARD_IDS.some((id) => id >= (e.SHARD_COUNT as number))) {
+			problem('SHARD_IDS', `every shard must be below SHARD_COUNT (${e.SHARD_COUNT}): shards are numbered from 0`);
+		}
+	}
+});
+
 /** Every environment variable the bot reads (documented in .env.example and the README). */
-export const ENV_VARS = Object.keys(schema.shape);
+export const ENV_VARS = Object.keys(fields.shape);
 
 /** The first segment of a bot token is the bot's user id (= application id) in base64. */
 export function applicationIdFromToken(token: string): string | undefined {
@@ -147,6 +208,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		budgetPeriod: e.BUDGET_PERIOD,
 		storeUrl: e.STORE_URL,
 		pollIntervalMs: e.POLL_INTERVAL_MS,
+		hiapiCallbackUrl: e.HIAPI_CALLBACK_URL,
+		hiapiWebhookSecret: e.HIAPI_WEBHOOK_SECRET,
+		shardCount: e.SHARD_COUNT,
+		shardIds: e.SHARD_IDS,
 		taskTimeoutMs: e.TASK_TIMEOUT_MS,
 		maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
 		maxJobsPerUser: e.MAX_JOBS_PER_USER,

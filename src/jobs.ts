@@ -11,6 +11,7 @@ import { discordTime, failureMessage, imageEmbed, lowBudgetText, resultButtons }
 import type { Metrics } from './metrics.js';
 import { Progress } from './progress.js';
 import { CORRUPT, type Read, type Store } from './store.js';
+import type { TaskWatch } from './task-watch.js';
 
 export type CreateResult =
 	| { status: 'created'; job: Job; standing: Standing }
@@ -27,7 +28,8 @@ export interface JobRunnerOptions {
 	delivery: Delivery;
 	logger: Logger;
 	metrics: Metrics;
-	pollIntervalMs: number;
+	/** Waits for hiapi tasks: adaptive polling and callbacks. */
+	tasks: TaskWatch;
 	taskTimeoutMs: number;
 	maxConcurrent: number;
 	maxPerUser: number;
@@ -213,8 +215,8 @@ export class JobRunner {
 			const taskId = job.taskId as string;
 			const deadline = (job.submittedAt ?? this.now()) + this.o.taskTimeoutMs;
 			progress.update('queued');
-			const result = await this.o.hiapi.waitForTask(taskId, {
-				intervalMs: this.o.pollIntervalMs,
+			const result = await this.o.tasks.wait(taskId, {
+				submittedAt: job.submittedAt ?? started,
 				deadline,
 				signal,
 				onProgress: (s: TaskSnapshot) => progress.update(s.phase === 'queued' ? 'queued' : 'running'),

@@ -1,10 +1,11 @@
 // Composition root: config → logger → store → services → Discord; signals stop it cleanly.
-import { Events, Status } from 'discord.js';
+import { Events } from 'discord.js';
 import { Audit } from './audit.js';
 import { Blocklist } from './blocklist.js';
 import { attachRouter, createChannelPoster, createClient, createDelivery } from './bot.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
-import { startHealthServer } from './health.js';
+import { isExpectedWarning } from './discord-scale.js';
+import { startHttpServer } from './http.js';
 import { HiapiClient } from './hiapi/index.js';
 import { JobRunner } from './jobs.js';
 import { Ledger } from './ledger/index.js';
@@ -14,7 +15,20 @@ import { migrate } from './migrate.js';
 import { createVault } from './vault/index.js';
 import { ModLog } from './mod-log.js';
 import { Pricing } from './pricing.js';
+import { ShardHealth } from './shards.js';
 import { Store, StoreError } from './store.js';
+import { DurationHistory } from './task-durations.js';
+import { TaskWaiters } from './task-waiters.js';
+import { TaskWatch } from './task-watch.js';
+
+/** Close codes after which a shard never reconnects, and what the operator should do about each. */
+const FATAL_CLOSE: Record<number, string> = {
+	4004: 'Discord rejected the token (check DISCORD_TOKEN)',
+	4010: 'Discord refused the shard (check SHARD_COUNT and SHARD_IDS)',
+	4011: 'Discord requires more shards for this many servers (unset SHARD_COUNT to use its recommendation, or raise it)',
+	4013: 'Discord refused the gateway intents',
+	4014: 'Discord refused the gateway intents',
+};
 
 async function main(): Promise<void> {
 	let config;
@@ -27,7 +41,7 @@ async function main(): Promise<void> {
 		process.exit(78); // EX_CONFIG
 	}
 
-	const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.hiapiApiKey] });
+	const logger = createLogger({ level: config.logLevel, secrets: [config.discordToken, config.hiapiApiKey, config.hiapiWebhookSecret ?? ''] });
 	let store: Store;
 	try {
 		store = await Store.open(config.storeUrl, logger);
@@ -43,10 +57,18 @@ async function main(): Promise<void> {
 		baseUrl: config.hiapiBaseUrl,
 		apiKey: config.hiapiApiKey,
 		model: config.hiapiModel,
+		...(config.hiapiCallbackUrl ? { callbackUrl: config.hiapiCallbackUrl } : {}),
 		logger: logger.child({ component: 'hiapi' }),
 		observer: { request: (op, seconds) => metrics.hiapiLatency.observe({ op }, seconds), retried: (kind) => metrics.hiapiErrors.inc({ kind }) },
 	});
 	const audit = new Audit(store, logger);
+	// Process warnings go to the log as JSON, like everything else (Node would print them to stderr).
+	process.removeAllListeners('warning');
+	process.on('warning', (warning) =>
+		isExpectedWarning(warning)
+			? logger.debug({ warning: warning.name }, 'discord.js guild cache off by design')
+			: logger.warn({ warning: warning.name, message: warning.message }, 'process warning'),
+	);
 	const client = createClient(config);
 	// The log channel reads the server's settings through the ledger, which tells it about cap notes.
 	const modLog = new ModLog((guildId) => ledger.settings(guildId), createChannelPoster(client), logger.child({ component: 'mod-log' }));
@@ -63,6 +85,18 @@ async function main(): Promise<void> {
 	});
 	const blocklist = new Blocklist(store, audit);
 	const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
+	const history = new DurationHistory(store, logger);
+	await history.load();
+	const waiters = new TaskWaiters();
+	const tasks = new TaskWatch({
+		hiapi,
+		history,
+		waiters,
+		logger,
+		metrics,
+		maxGapMs: config.pollIntervalMs,
+		callbacks: config.hiapiCallbackUrl !== undefined,
+	});
 	const jobs = new JobRunner({
 		store,
 		ledger,
@@ -70,7 +104,7 @@ async function main(): Promise<void> {
 		delivery: createDelivery(client),
 		logger,
 		metrics,
-		pollIntervalMs: config.pollIntervalMs,
+		tasks,
 		taskTimeoutMs: config.taskTimeoutMs,
 		maxConcurrent: config.maxConcurrentJobs,
 		maxPerUser: config.maxJobsPerUser,
@@ -83,30 +117,24 @@ async function main(): Promise<void> {
 	const prune = () => void jobs.prune(retentionMs).catch((error: unknown) => logger.error({ err: error }, 'pruning old jobs failed'));
 	const pruneTimer = setInterval(prune, 3_600_000).unref();
 
-	// Up from READY until a disconnect; up again on RESUMED or a new READY.
-	let gatewayUp = false;
-	const down = () => {
-		gatewayUp = false;
-	};
-	client.on(Events.ShardReady, () => (gatewayUp = true));
-	client.on(Events.ShardResume, () => (gatewayUp = true));
-	client.on(Events.ShardDisconnect, down);
-	client.on(Events.ShardReconnecting, down);
-	client.on(Events.Invalidated, down);
-
-	const health =
+	const shards = new ShardHealth(client, logger, metrics);
+	const callbackPath = config.hiapiCallbackUrl === undefined ? undefined : new URL(config.hiapiCallbackUrl).pathname;
+	const http =
 		config.healthPort === undefined
 			? undefined
-			: await startHealthServer(
-					config.healthPort,
-					{
-						gateway: () => gatewayUp && client.ws.status === Status.Ready,
+			: await startHttpServer({
+					port: config.healthPort,
+					checks: {
+						gateway: () => shards.status(),
 						store: () => store.ping(),
 						jobs: () => ({ running: jobs.runningCount, queued: jobs.queueLength, accepting: jobs.isAccepting }),
 					},
 					metrics,
 					logger,
-				);
+					...(callbackPath && config.hiapiWebhookSecret
+						? { callback: { path: callbackPath, secret: config.hiapiWebhookSecret, onTask: (task, at) => waiters.deliver(task, at) } }
+						: {}),
+				});
 
 	let stopping = false;
 	const shutdown = async (signal: string, code = 0) => {
@@ -118,7 +146,8 @@ async function main(): Promise<void> {
 		pricing.stop();
 		clearInterval(pruneTimer);
 		await client.destroy();
-		health?.close();
+		http?.close();
+		await history.flush();
 		await hiapi.close();
 		await store.close();
 		logger.info({ finished, leftOpen, ms: Date.now() - t0 }, 'stopped');
@@ -136,10 +165,17 @@ async function main(): Promise<void> {
 
 	client.on(Events.Warn, (message) => logger.warn({ message }, 'discord.js warning'));
 	client.on(Events.Error, (error) => logger.error({ err: error }, 'discord.js error'));
-	client.on(Events.ShardDisconnect, (event, shardId) => logger.warn({ code: event.code, shardId }, 'gateway disconnected'));
-	client.on(Events.ShardResume, (shardId) => logger.info({ shardId }, 'gateway resumed'));
+	client.on(Events.ShardDisconnect, (event, shardId) => {
+		const why = FATAL_CLOSE[event.code];
+		if (!why) return;
+		logger.fatal({ code: event.code, shardId }, `gateway closed for good: ${why}`);
+		void shutdown(`gateway-${event.code}`, 1);
+	});
 	client.once(Events.ClientReady, (c) => {
-		logger.info({ user: c.user.tag, applicationId: c.application.id, guilds: c.guilds.cache.size }, 'connected to Discord');
+		logger.info(
+			{ user: c.user.tag, applicationId: c.application.id, shards: [...c.ws.shards.keys()], shardCount: c.options.shardCount },
+			'connected to Discord',
+		);
 		void jobs
 			.resume()
 			.then((n) => n && logger.info({ resumed: n }, 'resumed open jobs'))

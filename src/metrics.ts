@@ -1,4 +1,4 @@
-// Prometheus metrics for operators (served on /metrics by health.ts when HEALTH_PORT is set).
+// Prometheus metrics for operators (served on /metrics by http.ts when HEALTH_PORT is set).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics() {
@@ -32,6 +32,30 @@ export function createMetrics() {
 		}),
 		spendCommitted: new Counter({ name: 'imagine_bot_spend_committed_usd_total', help: 'Spend committed (USD)', registers: [registry] }),
 		price: new Gauge({ name: 'imagine_bot_price_usd', help: 'Price per image in use (USD)', registers: [registry] }),
+		tasksDetected: new Counter({
+			name: 'imagine_bot_tasks_detected_total',
+			help: 'Finished hiapi tasks by how the bot learned of them (poll or callback)',
+			labelNames: ['via'] as const,
+			registers: [registry],
+		}),
+		callbacks: new Counter({
+			name: 'imagine_bot_hiapi_callbacks_total',
+			help: 'hiapi callbacks received, by result (woke, duplicate, unknown, refused_signature, refused_stale, bad_body, …)',
+			labelNames: ['result'] as const,
+			registers: [registry],
+		}),
+		shardReady: new Gauge({
+			name: 'imagine_bot_shard_ready',
+			help: '1 while the gateway shard is ready',
+			labelNames: ['shard'] as const,
+			registers: [registry],
+		}),
+		interactions: new Counter({
+			name: 'imagine_bot_interactions_total',
+			help: 'Interactions received, by gateway shard',
+			labelNames: ['shard'] as const,
+			registers: [registry],
+		}),
 	};
 }
 

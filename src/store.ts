@@ -1,12 +1,14 @@
-// Keyv behind one small interface: typed records validated on read, and serialized writes
-// that are atomic on SQLite (one connection, BEGIN IMMEDIATE … COMMIT around each write block).
+// Keyv behind one small interface: typed records validated on read, and serialized writes that are atomic on
+// SQLite (one connection through node:sqlite; write blocks queued together share one BEGIN IMMEDIATE … COMMIT,
+// each in its own savepoint).
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { RedisClientType } from '@keyv/redis';
 import type { z } from 'zod';
 import type { Logger } from './log.js';
+import { SqliteSyncAdapter } from './sqlite-adapter.js';
 
 /** Returned instead of a value when a stored record fails validation: callers must choose a safe reading. */
 export const CORRUPT = Symbol('corrupt record');
@@ -30,8 +32,26 @@ export type RedisClient = RedisClientType;
 /** Every key is stored as `imagine-bot:<key>`. */
 const NAMESPACE = 'imagine-bot';
 
+/** How long a synchronous statement may wait for a lock, blocking the event loop. */
+const SYNC_BUSY_MS = 20;
+/** How long a write waits for another process to release the database (a backup, a stray sqlite3 shell). */
+const LOCK_WAIT_MS = 10_000;
+/** Write blocks per transaction at most (a burst of reservations shares one commit). */
+const MAX_BATCH = 64;
+
+const isBusy = (error: unknown): boolean => /SQLITE_BUSY|database is locked/i.test(String((error as Error | undefined)?.message ?? error));
+
+interface PendingWrite {
+	fn: (tx: Tx) => Promise<unknown>;
+	resolve: (value: unknown) => void;
+	reject: (error: unknown) => void;
+}
+
 export class Store {
-	private queue: Promise<unknown> = Promise.resolve();
+	private queued: PendingWrite[] = [];
+	private draining = false;
+	private drained: Promise<void> = Promise.resolve();
+	/** After-commit hooks of the block running now. */
 	private pending: Array<() => void> = [];
 	// Writes are only reachable through write(), so nothing can bypass the queue.
 	private readonly tx: Tx = {
@@ -71,15 +91,19 @@ export class Store {
 					);
 				}
 			}
-			const adapter = new KeyvSqlite({ uri: url, busyTimeout: 5000 });
-			const store = new Store(Store.keyv(adapter, logger), adapter.query as SqlQuery, logger, 'sqlite');
 			try {
+				const db = new DatabaseSync(file);
+				// Statements block the event loop while they wait for a lock: keep that short. Taking the write lock,
+				// the long wait, happens in begin() below, off the event loop.
+				db.exec(`PRAGMA busy_timeout = ${SYNC_BUSY_MS}`);
+				const adapter = new SqliteSyncAdapter(db);
+				const store = new Store(Store.keyv(adapter, logger), (sql, ...params) => Promise.resolve(adapter.query(sql, params)), logger, 'sqlite');
 				await store.sql?.('PRAGMA journal_mode = WAL');
 				await store.keyv.get('health');
+				return store;
 			} catch (error) {
 				throw new StoreError(`STORE_URL: cannot open the SQLite database ${file}: ${(error as Error).message}`);
 			}
-			return store;
 		}
 		if (/^rediss?:\/\//.test(url)) {
 			// Loaded only when used: it costs ~30 MiB of memory that SQLite users never need.
@@ -132,40 +156,96 @@ export class Store {
 
 	/**
 	 * Runs `fn` alone: writes from this process never interleave, so read-modify-write inside is race-free.
-	 * On SQLite the block is one transaction, so a crash never leaves half of it written.
+	 * On SQLite the block is atomic (a savepoint), and its promise settles, and its after-commit hooks run, only
+	 * once the transaction holding it has committed: a crash never leaves half of it written, and nothing is
+	 * reported done before it is durable.
 	 */
 	write<R>(fn: (tx: Tx) => Promise<R>): Promise<R> {
-		const block = async (): Promise<R> => {
-			if (!this.sql) return fn(this.tx);
-			await this.sql('BEGIN IMMEDIATE');
-			try {
-				const result = await fn(this.tx);
-				await this.sql('COMMIT');
-				return result;
-			} catch (error) {
-				await this.sql('ROLLBACK').catch(() => undefined);
-				throw error;
+		return new Promise<R>((resolve, reject) => {
+			this.queued.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+			if (!this.draining) {
+				this.draining = true;
+				this.drained = this.drain();
 			}
-		};
-		const run = async (): Promise<R> => {
+		});
+	}
+
+	private async drain(): Promise<void> {
+		try {
+			while (this.queued.length > 0) {
+				// Let I/O run between batches (acknowledgements, gateway frames): with synchronous SQLite a queue of
+				// write blocks would otherwise drain in one long turn of the event loop.
+				await new Promise<void>((resolve) => setImmediate(resolve));
+				await this.runBatch(this.queued.splice(0, MAX_BATCH));
+			}
+		} finally {
+			this.draining = false;
+		}
+	}
+
+	/** One block, collecting its after-commit hooks (dropped if it throws). */
+	private async block(w: PendingWrite): Promise<{ ok: true; result: unknown; hooks: Array<() => void> } | { ok: false; error: unknown }> {
+		this.pending = [];
+		try {
+			const result = await w.fn(this.tx);
+			return { ok: true, result, hooks: this.pending };
+		} catch (error) {
+			return { ok: false, error };
+		} finally {
 			this.pending = [];
+		}
+	}
+
+	private settle(w: PendingWrite, outcome: Awaited<ReturnType<Store['block']>>): void {
+		if (!outcome.ok) return w.reject(outcome.error);
+		for (const hook of outcome.hooks) {
 			try {
-				const result = await block();
-				for (const fn of this.pending) {
-					try {
-						fn();
-					} catch (error) {
-						this.logger.error({ err: error }, 'after-commit hook failed');
-					}
-				}
-				return result;
-			} finally {
-				this.pending = [];
+				hook();
+			} catch (error) {
+				this.logger.error({ err: error }, 'after-commit hook failed');
 			}
-		};
-		const result = this.queue.then(run, run);
-		this.queue = result.catch(() => undefined);
-		return result;
+		}
+		w.resolve(outcome.result);
+	}
+
+	/** Group commit: the queued blocks share one transaction (one fsync), each in its own savepoint. */
+	private async runBatch(batch: PendingWrite[]): Promise<void> {
+		const sql = this.sql;
+		if (!sql) {
+			for (const w of batch) this.settle(w, await this.block(w));
+			return;
+		}
+		const outcomes: Array<Awaited<ReturnType<Store['block']>>> = [];
+		try {
+			await this.begin(sql);
+			for (const w of batch) {
+				await sql('SAVEPOINT w');
+				const outcome = await this.block(w);
+				await sql(outcome.ok ? 'RELEASE w' : 'ROLLBACK TO w');
+				if (!outcome.ok) await sql('RELEASE w');
+				outcomes.push(outcome);
+			}
+			await sql('COMMIT');
+		} catch (error) {
+			await sql('ROLLBACK').catch(() => undefined);
+			for (const w of batch) w.reject(error);
+			return;
+		}
+		batch.forEach((w, i) => this.settle(w, outcomes[i] ?? { ok: false, error: new StoreError('write block lost') }));
+	}
+
+	/** BEGIN IMMEDIATE, waiting for the write lock without blocking the event loop. */
+	private async begin(sql: SqlQuery): Promise<void> {
+		const deadline = Date.now() + LOCK_WAIT_MS;
+		for (let pause = 5; ; pause = Math.min(100, pause * 2)) {
+			try {
+				await sql('BEGIN IMMEDIATE');
+				return;
+			} catch (error) {
+				if (!isBusy(error) || Date.now() >= deadline) throw error;
+			}
+			await new Promise((resolve) => setTimeout(resolve, pause));
+		}
 	}
 
 	/**
@@ -236,7 +316,7 @@ export class Store {
 	}
 
 	async close(): Promise<void> {
-		await this.queue;
+		while (this.draining) await this.drained;
 		await this.keyv.disconnect();
 	}
 }

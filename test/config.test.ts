@@ -38,6 +38,10 @@ describe('config', () => {
 			maxJobsPerUser: 2,
 			shutdownGraceMs: 8000,
 			healthPort: undefined,
+			hiapiCallbackUrl: undefined,
+			hiapiWebhookSecret: undefined,
+			shardCount: undefined,
+			shardIds: undefined,
 			logLevel: 'info',
 		});
 	});
@@ -79,6 +83,45 @@ describe('config', () => {
 		expect(list.find((p) => p.startsWith('DISCORD_API_URL:'))).toMatch(/http/);
 		expect(list.join('\n')).not.toContain('not a token with spaces');
 		expect(problems({ ...base, HIAPI_API_KEY: 'short' }).join('\n')).not.toContain('short"');
+	});
+
+	it('takes a callback URL only with HEALTH_PORT and the signing key, over https (http only for localhost)', () => {
+		const secret = 'whsec-0123456789abcdef';
+		expect(
+			loadConfig({ ...base, HIAPI_CALLBACK_URL: 'https://bot.example.com/hiapi/callback', HIAPI_WEBHOOK_SECRET: secret, HEALTH_PORT: '8080' }),
+		).toMatchObject({
+			hiapiCallbackUrl: 'https://bot.example.com/hiapi/callback',
+			hiapiWebhookSecret: secret,
+			healthPort: 8080,
+		});
+		expect(loadConfig({ ...base, HIAPI_CALLBACK_URL: 'http://127.0.0.1:8080/cb', HIAPI_WEBHOOK_SECRET: secret, HEALTH_PORT: '8080' }).hiapiCallbackUrl).toBe(
+			'http://127.0.0.1:8080/cb',
+		);
+		expect(problems({ ...base, HIAPI_CALLBACK_URL: 'https://bot.example.com/cb' })).toEqual([
+			expect.stringMatching(/^HIAPI_CALLBACK_URL: needs HEALTH_PORT/),
+			expect.stringMatching(/^HIAPI_WEBHOOK_SECRET: is required with HIAPI_CALLBACK_URL/),
+		]);
+		expect(problems({ ...base, HIAPI_CALLBACK_URL: 'http://bot.example.com/cb', HIAPI_WEBHOOK_SECRET: secret, HEALTH_PORT: '1' })).toEqual([
+			expect.stringMatching(/^HIAPI_CALLBACK_URL: must be the public https URL/),
+		]);
+		expect(problems({ ...base, HIAPI_CALLBACK_URL: 'https://bot.example.com/healthz', HIAPI_WEBHOOK_SECRET: secret, HEALTH_PORT: '1' })).toEqual([
+			expect.stringMatching(/^HIAPI_CALLBACK_URL: needs a path of its own/),
+		]);
+		const short = problems({ ...base, HIAPI_WEBHOOK_SECRET: 'tiny-secret' });
+		expect(short).toEqual([expect.stringMatching(/^HIAPI_WEBHOOK_SECRET: does not look like/)]);
+		expect(short.join('\n')).not.toContain('tiny-secret');
+	});
+
+	it('uses Discord’s shard count unless SHARD_COUNT pins it; SHARD_IDS picks this process’s shards', () => {
+		expect(loadConfig(base)).toMatchObject({ shardCount: undefined, shardIds: undefined });
+		expect(loadConfig({ ...base, SHARD_COUNT: '4' })).toMatchObject({ shardCount: 4, shardIds: undefined });
+		expect(loadConfig({ ...base, SHARD_COUNT: '4', SHARD_IDS: '3, 1,1' })).toMatchObject({ shardCount: 4, shardIds: [1, 3] });
+		expect(problems({ ...base, SHARD_IDS: '0,1' })).toEqual([expect.stringMatching(/^SHARD_IDS: needs SHARD_COUNT/)]);
+		expect(problems({ ...base, SHARD_COUNT: '2', SHARD_IDS: '0,2' })).toEqual([
+			expect.stringMatching(/^SHARD_IDS: every shard must be below SHARD_COUNT \(2\)/),
+		]);
+		expect(problems({ ...base, SHARD_COUNT: '2', SHARD_IDS: 'one' })).toEqual([expect.stringMatching(/^SHARD_IDS: must be shard numbers separated by commas/)]);
+		expect(problems({ ...base, SHARD_COUNT: '0' })).toEqual([expect.stringMatching(/^SHARD_COUNT: must be a whole number from 1/)]);
 	});
 
 	it('treats empty values as unset', () => {

@@ -89,6 +89,37 @@ describe.each(backends)('store on $name', ({ url }) => {
 		}
 	});
 
+	it('a failing block among concurrent ones (one commit on SQLite) rolls back alone, and order is kept', async () => {
+		const store = await Store.open(url(), logger);
+		try {
+			const schema = z.object({ n: z.number() });
+			const key = `batch:${Math.random()}`;
+			const order: number[] = [];
+			const committed: number[] = [];
+			const writes = [1, 2, 3, 4].map((n) =>
+				store.write(async (tx) => {
+					order.push(n);
+					tx.afterCommit(() => committed.push(n));
+					await tx.set(`${key}:${n}`, { n });
+					const last = await tx.get(`${key}:last`, schema);
+					await tx.set(`${key}:last`, { n: (last === undefined || last === CORRUPT ? 0 : last.n) * 10 + n });
+					if (n === 2) throw new Error('block 2 fails');
+				}),
+			);
+			const results = await Promise.allSettled(writes);
+			expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+			expect(order).toEqual([1, 2, 3, 4]);
+			expect(committed).toEqual([1, 3, 4]); // after-commit hooks: never for the block that rolled back
+			if (store.kind === 'sqlite') {
+				expect(await store.get(`${key}:2`, schema)).toBeUndefined();
+				expect(await store.get(`${key}:last`, schema)).toEqual({ n: 134 });
+			}
+			expect(await store.get(`${key}:4`, schema)).toEqual({ n: 4 });
+		} finally {
+			await store.close();
+		}
+	});
+
 	it('lists records by key prefix, in order or reversed, across pages, skipping filtered keys unvalidated', async () => {
 		const store = await Store.open(url(), logger);
 		try {

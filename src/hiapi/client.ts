@@ -8,14 +8,17 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { backoffMs, deadlineScope } from './deadline.js';
 import { downloadImage, type DownloadedImage } from './download.js';
-import { errMessage, HiapiError, isTransient, truncate, type HiapiErrorKind } from './errors.js';
+import { HiapiError, isTransient, type HiapiErrorKind } from './errors.js';
 import { fetchPricing } from './pricing.js';
 import { submitDataSchema, taskDataSchema } from './schemas.js';
-import { statusPhase, toSnapshot, type TaskPhase, type TaskSnapshot } from './status.js';
+import { statusPhase, toSnapshot, type TaskSnapshot } from './status.js';
 import { HiapiTransport, type TransportOptions } from './transport.js';
+import { waitForTask, type WaitOptions } from './wait.js';
 
 export interface HiapiClientOptions extends TransportOptions {
 	model: string;
+	/** Where hiapi POSTs each finished task (`callback` on submit, top level of the body). */
+	callbackUrl?: string;
 	/** Told about every API request (latency) and every error that is retried (the caller sees the final one). */
 	observer?: HiapiObserver;
 }
@@ -28,6 +31,7 @@ export interface HiapiObserver {
 export class HiapiClient {
 	private readonly apiKey: string;
 	private readonly model: string;
+	private readonly callback: { url: string; when: 'final' } | undefined;
 	private readonly log: Logger;
 	private readonly http: HiapiTransport;
 	private readonly now: () => number;
@@ -41,6 +45,7 @@ export class HiapiClient {
 		if (!opts.model) throw new TypeError('HiapiClient: model is required');
 		this.apiKey = opts.apiKey;
 		this.model = opts.model;
+		this.callback = opts.callbackUrl ? { url: opts.callbackUrl, when: 'final' } : undefined;
 		this.log = opts.logger;
 		this.observer = opts.observer;
 		this.http = new HiapiTransport(opts);
@@ -61,7 +66,11 @@ export class HiapiClient {
 	): Promise<{ taskId: string }> {
 		if (!opts.idempotencyKey) throw new TypeError('HiapiClient.submit: idempotencyKey is required');
 		const url = `${this.http.baseUrl}/v1/tasks`;
-		const body = JSON.stringify({ model: this.model, input: { prompt: input.prompt, aspect_ratio: input.aspectRatio } });
+		const body = JSON.stringify({
+			model: this.model,
+			input: { prompt: input.prompt, aspect_ratio: input.aspectRatio },
+			...(this.callback ? { callback: this.callback } : {}),
+		});
 		const scope = deadlineScope(opts.signal, opts.deadline, this.now);
 		let attempt = 0;
 		try {
@@ -146,85 +155,22 @@ export class HiapiClient {
 		}
 	}
 
-	async waitForTask(
-		taskId: string,
-		opts: { intervalMs: number; deadline: number; signal?: AbortSignal; onProgress?: (s: TaskSnapshot) => void },
-	): Promise<TaskSnapshot> {
-		const scope = deadlineScope(opts.signal, opts.deadline, this.now);
-		const started = this.now();
-		let lastPhase: TaskPhase | undefined;
-		let failures = 0;
-		let lastError: HiapiError | undefined;
-		let polls = 0;
-		const timeout = () =>
-			new HiapiError(
-				'timeout',
-				`hiapi task ${taskId} did not finish before the deadline (${polls} polls, last phase ${lastPhase ?? 'none'}` +
-					`${lastError ? `, last error ${lastError.kind}: ${lastError.message}` : ''})`,
-				{ cause: lastError, code: lastError?.code },
-			);
-		try {
-			// If the deadline has already passed (e.g. a job resumed after a restart), still poll once, bounded only by
-			// the request timeouts: a task that finished meanwhile was paid for and should not be thrown away.
-			const lateStart = this.now() >= opts.deadline;
-			for (;;) {
-				if (opts.signal?.aborted) throw opts.signal.reason;
-				const lastChance = lateStart && polls === 0;
-				if (!lastChance && (this.now() >= opts.deadline || scope.expired())) throw timeout();
-				let waitMs = opts.intervalMs;
-				try {
-					polls++;
-					const snap = await this.getTask(taskId, lastChance ? opts.signal : scope.signal);
-					failures = 0;
-					if (snap.phase !== lastPhase) {
-						lastPhase = snap.phase;
-						if (opts.onProgress) {
-							try {
-								opts.onProgress(snap);
-							} catch (cbErr) {
-								this.log.warn({ taskId, err: errMessage(cbErr) }, 'hiapi onProgress callback threw');
-							}
-						}
-					}
-					if (snap.phase === 'success') {
-						if (snap.output.length === 0) {
-							throw new HiapiError('bad_response', `hiapi task ${taskId} succeeded without any output`, { code: 'EMPTY_OUTPUT' });
-						}
-						this.log.debug({ taskId, polls, ms: this.now() - started }, 'hiapi task done');
-						return snap;
-					}
-					if (snap.phase === 'failed') {
-						const code = snap.error?.code;
-						const message = snap.error?.message;
-						throw new HiapiError('task_failed', `hiapi task ${taskId} ${snap.status}${code ? ` [${code}]` : ''}`, {
-							code: code ?? snap.status,
-							upstreamMessage: message === undefined ? undefined : truncate(message),
-						});
-					}
-				} catch (e) {
-					if (e instanceof HiapiError && (e.kind === 'task_failed' || e.code === 'EMPTY_OUTPUT')) throw e;
-					if (opts.signal?.aborted) throw opts.signal.reason ?? e;
-					if (scope.expired() && !lastChance) throw timeout();
-					const err = e instanceof HiapiError ? e : this.http.normalise(e, 'GET', `${this.http.baseUrl}/v1/tasks/${taskId}`, opts.signal);
-					if (!isTransient(err)) throw err;
-					lastError = err;
-					failures++;
-					waitMs = Math.max(opts.intervalMs, err.retryAfterMs ?? backoffMs(failures), this.http.pausedUntil() - this.now());
-					this.log.warn({ taskId, kind: err.kind, status: err.status, code: err.code, attempt: failures, delayMs: waitMs }, 'hiapi poll retry');
-					this.observer?.retried(err.kind);
-				}
-				const remaining = opts.deadline - this.now();
-				if (remaining <= 0) throw timeout();
-				try {
-					await this.sleep(Math.min(waitMs, remaining), scope.signal);
-				} catch (sleepErr) {
-					if (opts.signal?.aborted) throw opts.signal.reason ?? sleepErr;
-					throw timeout();
-				}
-			}
-		} finally {
-			scope.dispose();
-		}
+	/** Polls until the task succeeds or fails (or a pushed report says so first); see {@link waitForTask}. */
+	waitForTask(taskId: string, opts: WaitOptions): Promise<TaskSnapshot> {
+		return waitForTask(
+			{
+				baseUrl: this.http.baseUrl,
+				now: this.now,
+				sleep: this.sleep,
+				log: this.log,
+				getTask: (id, signal) => this.getTask(id, signal),
+				pausedUntil: () => this.http.pausedUntil(),
+				normalise: (e, url, signal) => this.http.normalise(e, 'GET', url, signal),
+				retried: (kind) => this.observer?.retried(kind),
+			},
+			taskId,
+			opts,
+		);
 	}
 
 	// ----- download -----

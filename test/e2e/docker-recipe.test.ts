@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, createWorld, freePort, imagine, outcome, spawnBot, type World } from './harness.js';
+import { NODE_FLAGS, ROOT, createWorld, freePort, imagine, outcome, spawnBot, type World } from './harness.js';
 
 interface Instruction {
 	stage: number;
@@ -92,7 +92,9 @@ describe('Dockerfile', () => {
 			.filter((i) => i.op === 'ENV')
 			.map((i) => i.args)
 			.join(' ');
-		for (const kv of ['NODE_ENV=production', 'STORE_URL=sqlite:///data/imagine-bot.sqlite', 'HEALTH_PORT=8080']) expect(env.split(/\s+/)).toContain(kv);
+		for (const kv of ['NODE_ENV=production', 'STORE_URL=sqlite:///data/imagine-bot.sqlite', 'HEALTH_PORT=8080', `NODE_OPTIONS=${NODE_FLAGS.join(' ')}`]) {
+			expect(env.split(/\s+/)).toContain(kv);
+		}
 		// The runtime stage takes only the pruned build output from the build stage, never the context.
 		const copies = runtime.filter((i) => i.op === 'COPY');
 		expect(copies.every((c) => c.args.startsWith('--from=build '))).toBe(true);

@@ -122,9 +122,9 @@ describe('/imagine end to end', () => {
 		expect(reply.content).toMatch(/isn't available/);
 	});
 
-	it('connects with only the Guilds intent', () => {
+	it('connects with no intents: interactions need none, and no guild data is sent to cache', () => {
 		const identify = world.discord.identifies[0] as { intents: number; token: string };
-		expect(identify.intents).toBe(1);
+		expect(identify.intents).toBe(0);
 	});
 
 	it('never puts a secret in a log line or a Discord payload', () => {

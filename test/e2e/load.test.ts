@@ -3,6 +3,7 @@
 // 3 s window (the emulator refuses later acknowledgements), no overspend, every job ends exactly once.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SentInteraction } from '../emulators/discord/index.js';
 import { createWorld, imagine, newUserId, outcome, replyContent, usage, type World } from './harness.js';
 
 let world: World;
@@ -76,7 +77,12 @@ describe('load', () => {
 		world.hiapi.setDefault({ durationMs: 2500 });
 		const bot = await world.start({ MAX_CONCURRENT_JOBS: '1', POLL_INTERVAL_MS: '200' });
 		try {
-			const sent = [0, 1, 2].map((i) => imagine(world, { prompt: `line ${i}`, userId: newUserId() }));
+			// A moment apart: jobs queue in the order their acknowledgements complete, which a burst does not fix.
+			const sent: SentInteraction[] = [];
+			for (const i of [0, 1, 2]) {
+				sent.push(imagine(world, { prompt: `line ${i}`, userId: newUserId() }));
+				await world.discord.waitFor((r) => r.interactionId === sent[i]?.id && r.path.endsWith('/callback'), 5000);
+			}
 			const last = sent[2]?.id as string;
 			await world.discord.waitFor(
 				(r) => r.interactionId === last && r.method === 'PATCH' && String((r.json as { content?: string }).content).includes('#2 in line'),

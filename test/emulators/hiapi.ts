@@ -1,11 +1,17 @@
 /**
- * Test-only emulator of hiapi: async task API (POST /v1/tasks, GET /v1/tasks/:id), the CDN that serves
- * results, and the public pricing endpoint. Real HTTP on 127.0.0.1 with an ephemeral port; every request
- * is recorded and behaviour is scriptable per prompt.
+ * Test-only emulator of hiapi: async task API (POST /v1/tasks, GET /v1/tasks/:id), callbacks for tasks
+ * submitted with one, the CDN that serves results, and the public pricing endpoint. Real HTTP on 127.0.0.1 with
+ * an ephemeral port; every request is recorded and behaviour is scriptable per prompt.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { CallbackSender, type CallbackScript, type RecordedCallback } from './hiapi-callbacks.js';
+import { defaultPricingBody, hiapiErrorBody, ASPECT_RATIOS } from './hiapi-bodies.js';
+import { serveCdn } from './hiapi-cdn.js';
 import { makePng } from './png.js';
+
+export { signHiapiCallback, type CallbackScript, type RecordedCallback } from './hiapi-callbacks.js';
+export { ASPECT_RATIOS, hiapiErrorBody } from './hiapi-bodies.js';
 
 export interface HiapiBehaviour {
 	/** Submits answer this (before any task is created). `body` as a string is sent raw (use it for malformed JSON). */
@@ -30,6 +36,12 @@ export interface HiapiBehaviour {
 	cdn?: { status?: number; truncate?: boolean; delayMs?: number; chunked?: boolean; chunkDelayMs?: number };
 	/** Delay before answering polls. */
 	pollDelayMs?: number;
+	/**
+	 * For tasks submitted with a `callback`: `drop` it, send it twice in a row (`duplicate`) or at once
+	 * (`concurrent`), `delayMs` after the task ends, with a corrupted signature (`badSignature`), or signed with
+	 * a timestamp `staleSeconds` old.
+	 */
+	callback?: CallbackScript;
 }
 
 export interface RecordedHiapiRequest {
@@ -55,7 +67,11 @@ export interface HiapiEmulator {
 	url: string;
 	pricingUrl: string;
 	apiKey: string;
+	/** The webhook signing key callbacks are signed with. */
+	signingKey: string;
 	requests: RecordedHiapiRequest[];
+	/** Callbacks sent, in order (each attempt). */
+	callbacks: RecordedCallback[];
 	setDefault(b: HiapiBehaviour): void;
 	script(promptIncludes: string | RegExp, b: HiapiBehaviour): void;
 	setPricing(p: PricingConfig): void;
@@ -67,40 +83,6 @@ export interface HiapiEmulator {
 	close(): Promise<void>;
 }
 
-export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '21:9', '9:21', '3:2', '2:3'] as const;
-
-const DEFAULT_PRICING_VERSION = '2026-11-01';
-
-function defaultPricingBody(priceUsd = 0.05, version = DEFAULT_PRICING_VERSION, model = 'flux-1.1-pro'): unknown {
-	return {
-		success: true,
-		pricing_version: version,
-		data: [
-			{ model_name: model, base_usd_value: priceUsd, unit: 'image' },
-			{ model_name: 'other', base_usd_value: 1 },
-		],
-	};
-}
-
-const ERROR_CODES: Record<number, [string, string]> = {
-	400: ['INVALID_REQUEST', 'invalid request'],
-	401: ['UNAUTHORIZED', 'invalid api key'],
-	402: ['INSUFFICIENT_BALANCE', 'insufficient balance'],
-	403: ['FORBIDDEN', 'forbidden'],
-	404: ['NOT_FOUND', 'not found'],
-	409: ['IDEMPOTENCY_KEY_PROCESSING', 'a request with this idempotency key is still processing'],
-	422: ['INVALID_REQUEST', 'unprocessable'],
-	429: ['RATE_LIMITED', 'too many requests'],
-	500: ['INTERNAL_ERROR', 'internal server error'],
-	502: ['BAD_GATEWAY', 'bad gateway'],
-	503: ['SERVICE_UNAVAILABLE', 'service unavailable'],
-};
-
-export function hiapiErrorBody(status: number, message?: string, errorCode?: string): unknown {
-	const [code, msg] = ERROR_CODES[status] ?? ['ERROR', `error ${status}`];
-	return { code: status, message: message ?? msg, data: null, error_code: errorCode ?? code };
-}
-
 function seedOf(s: string): number {
 	let h = 2166136261;
 	for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
@@ -109,14 +91,16 @@ function seedOf(s: string): number {
 
 interface TaskState extends EmulatedTask {
 	model: string;
+	callback?: { url: string; when: 'final' };
 	behaviour: HiapiBehaviour;
 	polls: number;
 	bytes: Buffer;
 	contentType: string;
 }
 
-export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promise<HiapiEmulator> {
+export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: string } = {}): Promise<HiapiEmulator> {
 	const apiKey = opts.apiKey ?? 'test-hiapi-key';
+	const signingKey = opts.signingKey ?? 'whsec-test-signing-key-0123456789';
 	const requests: RecordedHiapiRequest[] = [];
 	let defaultBehaviour: HiapiBehaviour = {};
 	let scripts: Array<{ match: string | RegExp; b: HiapiBehaviour }> = [];
@@ -146,6 +130,7 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 	};
 
 	let baseUrl = '';
+	const callbackSender = new CallbackSender(signingKey, sleep);
 
 	const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
 		if (res.destroyed) return;
@@ -156,10 +141,11 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 
 	const authorised = (req: http.IncomingMessage) => req.headers.authorization === `Bearer ${apiKey}`;
 
-	const statusOf = (t: TaskState): { status: string; done: boolean } => {
+	/** The task's status at `now` (default: this moment). */
+	const statusOf = (t: TaskState, now = Date.now()): { status: string; done: boolean } => {
 		const b = t.behaviour;
 		const duration = b.durationMs ?? 300;
-		const elapsed = Date.now() - t.createdAt;
+		const elapsed = now - t.createdAt;
 		const running = b.runningStatuses && b.runningStatuses.length > 0 ? b.runningStatuses : ['handling'];
 		const final = b.final ?? 'success';
 		if (final === 'never' || elapsed < duration) {
@@ -180,7 +166,19 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 		const invalid = (m: string) => send(res, 400, hiapiErrorBody(400, m));
 		if (!body || typeof body !== 'object' || Array.isArray(body)) return invalid('body must be an object');
 		const b = body as Record<string, unknown>;
-		for (const k of Object.keys(b)) if (k !== 'model' && k !== 'input') return invalid(`unknown property: ${k}`);
+		for (const k of Object.keys(b)) if (k !== 'model' && k !== 'input' && k !== 'callback') return invalid(`unknown property: ${k}`);
+		let callback: TaskState['callback'];
+		if (b['callback'] !== undefined) {
+			const c = b['callback'];
+			if (!c || typeof c !== 'object' || Array.isArray(c)) return invalid('callback must be an object {url, when}');
+			const cb = c as Record<string, unknown>;
+			for (const k of Object.keys(cb)) if (k !== 'url' && k !== 'when') return invalid(`callback: unknown property: ${k}`);
+			const url = cb['url'];
+			if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+				return invalid('callback.url must be an absolute http(s) URL');
+			if (cb['when'] !== 'final') return invalid("callback.when must be 'final'");
+			callback = { url, when: 'final' };
+		}
 		if (typeof b['model'] !== 'string' || !b['model']) return invalid('model must be a non-empty string');
 		const input = b['input'];
 		if (!input || typeof input !== 'object' || Array.isArray(input)) return invalid('input must be an object');
@@ -230,7 +228,18 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 			task.idempotencyKey = idemKey;
 			byIdempotencyKey.set(idemKey, taskId);
 		}
+		if (callback) task.callback = callback;
 		tasks.set(taskId, task);
+		if (callback && (behaviour.final ?? 'success') !== 'never') {
+			const t = setTimeout(
+				() => {
+					timers.delete(t);
+					void sendCallbacks(task);
+				},
+				(behaviour.durationMs ?? 300) + (behaviour.callback?.delayMs ?? 0),
+			);
+			timers.add(t);
+		}
 		return send(res, 200, { code: 200, message: 'success', data: { taskId } });
 	};
 
@@ -247,56 +256,36 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 			return send(res, pe.status, pe.body === undefined ? hiapiErrorBody(pe.status) : pe.body, headers);
 		}
 		const { status, done } = statusOf(t);
-		const created = Math.floor(t.createdAt / 1000);
-		const data: Record<string, unknown> = { taskId, model: t.model, status, created, completed: null };
+		if (done && status === 'success' && t.behaviour.malformedPoll) {
+			return send(res, 200, `{"code":200,"message":"success","data":{"taskId":"${taskId}","status":"succ`);
+		}
+		return send(res, 200, { code: 200, message: 'success', data: taskData(t) });
+	};
+
+	/** The task object, as `data` of GET /v1/tasks/:id (and the body of a callback). */
+	const taskData = (t: TaskState, now = Date.now()): Record<string, unknown> => {
+		const { status, done } = statusOf(t, now);
+		const data: Record<string, unknown> = { taskId: t.taskId, model: t.model, status, created: Math.floor(t.createdAt / 1000), completed: null };
 		if (done) {
-			const completedAt = t.createdAt + (t.behaviour.durationMs ?? 300);
-			data['completed'] = Math.floor(completedAt / 1000);
+			data['completed'] = Math.floor((t.createdAt + (t.behaviour.durationMs ?? 300)) / 1000);
 			if (status === 'success') {
-				if (t.behaviour.malformedPoll) return send(res, 200, `{"code":200,"message":"success","data":{"taskId":"${taskId}","status":"succ`);
-				data['output'] = [{ url: `${baseUrl}/cdn/${taskId}.png`, type: 'image', expireAt: new Date(Date.now() + 3_600_000).toISOString() }];
+				data['output'] = [{ url: `${baseUrl}/cdn/${t.taskId}.png`, type: 'image', expireAt: new Date(Date.now() + 3_600_000).toISOString() }];
 			} else {
 				const defaultCode = status === 'canceled' ? 'TASK_CANCELED' : 'GENERATION_FAILED';
 				data['error'] = t.behaviour.failError ?? { code: defaultCode, message: `task ${status}` };
 			}
 		}
-		return send(res, 200, { code: 200, message: 'success', data });
+		return data;
 	};
 
-	const handleCdn = async (res: http.ServerResponse, taskId: string) => {
-		const t = tasks.get(taskId);
-		const cdn = t?.behaviour.cdn ?? {};
-		if (cdn.delayMs) await sleep(cdn.delayMs);
-		if (res.destroyed) return;
-		if (!t) {
-			res.writeHead(404, { 'content-type': 'text/plain' });
-			return void res.end('Not Found');
-		}
-		if (cdn.status !== undefined && (cdn.status < 200 || cdn.status >= 300)) {
-			res.writeHead(cdn.status, { 'content-type': 'application/xml' });
-			return void res.end(`<Error><Code>${cdn.status === 403 ? 'AccessDenied' : 'NoSuchKey'}</Code></Error>`);
-		}
-		if (cdn.truncate) {
-			res.writeHead(200, { 'content-type': t.contentType, 'content-length': t.bytes.length });
-			res.write(t.bytes.subarray(0, Math.max(1, Math.floor(t.bytes.length / 2))));
-			await sleep(20);
-			res.socket?.destroy();
-			return;
-		}
-		if (cdn.chunked) {
-			res.writeHead(cdn.status ?? 200, { 'content-type': t.contentType }); // no Content-Length → chunked encoding
-			const size = 64 * 1024;
-			for (let o = 0; o < t.bytes.length; o += size) {
-				if (res.destroyed) return;
-				res.write(t.bytes.subarray(o, o + size));
-				await sleep(cdn.chunkDelayMs ?? 0);
-			}
-			if (!res.destroyed) res.end();
-			return;
-		}
-		res.writeHead(cdn.status ?? 200, { 'content-type': t.contentType, 'content-length': t.bytes.length, 'cache-control': 'private, max-age=3600' });
-		res.end(t.bytes);
+	const sendCallbacks = (t: TaskState): Promise<void> => {
+		if (!t.callback) return Promise.resolve();
+		// The final task: as of the moment it ended at the latest (a timer may fire a millisecond early).
+		const ended = t.createdAt + (t.behaviour.durationMs ?? 300);
+		return callbackSender.deliver(t.callback.url, () => JSON.stringify(taskData(t, Math.max(Date.now(), ended))), t.behaviour.callback);
 	};
+
+	const handleCdn = (res: http.ServerResponse, taskId: string) => serveCdn(res, tasks.get(taskId), sleep);
 
 	const handlePricing = (res: http.ServerResponse) => {
 		if ('priceUsd' in pricing) return send(res, 200, defaultPricingBody(pricing.priceUsd, pricing.version, pricing.model));
@@ -348,7 +337,9 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 		url: baseUrl,
 		pricingUrl: `${baseUrl}/api/pricing`,
 		apiKey,
+		signingKey,
 		requests,
+		callbacks: callbackSender.sent,
 		setDefault(b) {
 			defaultBehaviour = b;
 		},
@@ -378,6 +369,7 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 		},
 		reset() {
 			requests.length = 0;
+			callbackSender.sent.length = 0;
 			defaultBehaviour = {};
 			scripts = [];
 			pricing = {};
@@ -387,12 +379,13 @@ export async function startHiapiEmulator(opts: { apiKey?: string } = {}): Promis
 			submitErrorUses = new WeakMap();
 		},
 		async close() {
+			callbackSender.close();
 			for (const t of timers) clearTimeout(t);
 			timers.clear();
-			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+			const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
 			for (const s of sockets) s.destroy();
 			server.closeAllConnections();
-			await closed;
+			await serverClosed;
 		},
 	};
 }

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type APIMessage, type APIModalInteractionResponseCallbackData, GatewayDispatchEvents } from 'discord-api-types/v10';
-import { Gateway } from './gateway.js';
+import { GUILDS_INTENT, Gateway } from './gateway.js';
 import { HttpFront } from './http.js';
 import { type CreatedInteraction, createButtonClick, createInteraction, createModalSubmit } from './interactions.js';
 import { Recorder } from './recording.js';
@@ -20,6 +20,7 @@ import type {
 	InteractionOptions,
 	RecordedRequest,
 	SentInteraction,
+	ShardSession,
 	SubmitModalOptions,
 } from './types.js';
 
@@ -90,7 +91,7 @@ export class Emulator implements DiscordEmulator {
 		const interaction = this.state.interactions.get(interactionId);
 		if (!interaction) throw new Error(`discord emulator: unknown interaction ${interactionId}`);
 		this.requireSession();
-		this.gateway.dispatchToAll(GatewayDispatchEvents.InteractionCreate, interaction.payload);
+		this.gateway.dispatchForGuild(interaction.guildId, GatewayDispatchEvents.InteractionCreate, interaction.payload);
 	}
 
 	modal(interactionId: string): APIModalInteractionResponseCallbackData | undefined {
@@ -107,6 +108,14 @@ export class Emulator implements DiscordEmulator {
 
 	denyChannel(channelId: string): void {
 		this.state.deniedChannels.add(channelId);
+	}
+
+	sessions(): ShardSession[] {
+		return this.gateway.sessionList();
+	}
+
+	get recommendedShards(): number {
+		return this.state.recommendedShards;
 	}
 
 	callbacks(interactionId: string): RecordedRequest[] {
@@ -152,10 +161,18 @@ export class Emulator implements DiscordEmulator {
 		}
 	}
 
-	/** Sends the dispatches the interaction needs first (roles it created), then INTERACTION_CREATE. */
+	/**
+	 * Sends the dispatches the interaction needs first (roles it created: guild events, GUILDS intent only), then
+	 * INTERACTION_CREATE, to the shard of its guild (DMs: shard 0).
+	 */
 	private dispatch({ interaction, payload, pending }: CreatedInteraction): SentInteraction {
-		for (const { t, d } of pending) this.gateway.dispatchToAll(t, d);
-		this.gateway.dispatchToAll(GatewayDispatchEvents.InteractionCreate, payload);
+		if (!this.gateway.hasSessionFor(interaction.guildId)) {
+			throw new Error(
+				`discord emulator: no gateway session runs the shard of ${interaction.guildId === null ? 'DMs (shard 0)' : `guild ${interaction.guildId}`}`,
+			);
+		}
+		for (const { t, d } of pending) this.gateway.dispatchForGuild(interaction.guildId, t, d, GUILDS_INTENT);
+		this.gateway.dispatchForGuild(interaction.guildId, GatewayDispatchEvents.InteractionCreate, payload);
 		return { id: interaction.id, token: interaction.token, sentAt: interaction.sentAt };
 	}
 

@@ -1,6 +1,8 @@
 /**
  * The WebSocket gateway: HELLO, IDENTIFY (READY + GUILD_CREATEs), RESUME (missed dispatches replayed),
- * heartbeats, dispatches, and the close codes Discord uses for protocol mistakes.
+ * heartbeats, dispatches, and the close codes Discord uses for protocol mistakes. Sharded as Discord shards:
+ * IDENTIFY carries [shard_id, num_shards]; a guild's events go to shard (guild_id >> 22) % num_shards, DMs to
+ * shard 0; more than 2,500 guilds on one shard closes with 4011; GUILD_CREATE only with the GUILDS intent.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -8,7 +10,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { type ApplicationFlags, type GatewayReadyDispatchData, GatewayCloseCodes, GatewayDispatchEvents, GatewayOpcodes } from 'discord-api-types/v10';
 import { guildCreate } from './payloads.js';
+import { MAX_GUILDS_PER_SHARD, shardOf } from './scale.js';
 import type { EmulatorState } from './state.js';
+import type { EmulatedGuild, ShardSession } from './types.js';
 import { isRecord } from './util.js';
 
 const HEARTBEAT_INTERVAL = 41_250;
@@ -16,14 +20,21 @@ const HEARTBEAT_INTERVAL = 41_250;
 /** Close codes after which Discord no longer lets the session resume. */
 const SESSION_ENDING_CLOSE_CODES = new Set([1000, 1001, GatewayCloseCodes.InvalidSeq, GatewayCloseCodes.SessionTimedOut]);
 
+export const GUILDS_INTENT = 1;
+
 interface DispatchRecord {
 	s: number;
 	t: string;
+	/** The payload, or how to build it again (GUILD_CREATEs are large: a thousand of them are not kept). */
 	d: unknown;
+	make?: () => unknown;
 }
 
 interface Session {
 	id: string;
+	shard: [number, number];
+	intents: number;
+	guilds: number;
 	seq: number;
 	/** Every dispatch of the session, so RESUME can replay what a disconnected client missed. */
 	log: DispatchRecord[];
@@ -81,9 +92,25 @@ export class Gateway {
 		return this.sessions.size > 0;
 	}
 
-	/** Dispatches to every session; disconnected ones get it on RESUME. */
-	dispatchToAll(t: string, d: unknown): void {
-		for (const session of this.sessions.values()) this.dispatch(session, t, d);
+	/** The sessions that receive events of this guild (null: DMs, which go to shard 0). */
+	private sessionsFor(guildId: string | null): Session[] {
+		return [...this.sessions.values()].filter((s) => s.shard[0] === (guildId === null ? 0 : shardOf(guildId, s.shard[1])));
+	}
+
+	hasSessionFor(guildId: string | null): boolean {
+		return this.sessionsFor(guildId).length > 0;
+	}
+
+	/**
+	 * Dispatches to the shard of `guildId`, to sessions that asked for `intent` if the event needs one (guild
+	 * events need GUILDS; interactions need none); a disconnected session gets it on RESUME.
+	 */
+	dispatchForGuild(guildId: string | null, t: string, d: unknown, intent = 0): void {
+		for (const session of this.sessionsFor(guildId)) if ((session.intents & intent) === intent) this.dispatch(session, t, d);
+	}
+
+	sessionList(): ShardSession[] {
+		return [...this.sessions.values()].map((s) => ({ shard: s.shard, intents: s.intents, guilds: s.guilds, live: s.conn?.live ?? false }));
 	}
 
 	/** Closes every gateway socket with `code`. */
@@ -137,13 +164,16 @@ export class Gateway {
 		if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(JSON.stringify({ op, d, s: null, t: null }));
 	}
 
-	private dispatch(session: Session, t: string, d: unknown): void {
-		const record: DispatchRecord = { s: ++session.seq, t, d };
+	private dispatch(session: Session, t: string, d: unknown, make?: () => unknown): void {
+		const record: DispatchRecord = make ? { s: ++session.seq, t, d: undefined, make } : { s: ++session.seq, t, d };
 		session.log.push(record);
 		const conn = session.conn;
-		if (conn && conn.ws.readyState === conn.ws.OPEN) {
-			conn.ws.send(JSON.stringify({ op: GatewayOpcodes.Dispatch, ...record }));
-		}
+		if (conn && conn.ws.readyState === conn.ws.OPEN) this.send(conn, record, d);
+	}
+
+	private send(conn: Connection, record: DispatchRecord, built?: unknown): void {
+		const d = built ?? (record.make ? record.make() : record.d);
+		conn.ws.send(JSON.stringify({ op: GatewayOpcodes.Dispatch, s: record.s, t: record.t, d }));
 	}
 
 	private onMessage(conn: Connection, text: string, isBinary: boolean): void {
@@ -192,16 +222,48 @@ export class Gateway {
 			conn.ws.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
 			return;
 		}
-		const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, log: [], conn };
+		if (typeof d.intents !== 'number' || !Number.isInteger(d.intents) || d.intents < 0) {
+			conn.ws.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
+			return;
+		}
+		const shard = d.shard === undefined ? [0, 1] : d.shard;
+		if (!Array.isArray(shard) || shard.length !== 2 || !shard.every((n) => Number.isInteger(n)) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+			conn.ws.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+			return;
+		}
+		const [shardId, shardCount] = shard as [number, number];
+		const guilds = this.state.guilds.filter((g) => shardOf(g.id, shardCount) === shardId);
+		if (guilds.length > MAX_GUILDS_PER_SHARD) {
+			conn.ws.close(GatewayCloseCodes.ShardingRequired, 'Sharding required.');
+			return;
+		}
+		const session: Session = {
+			id: randomBytes(16).toString('hex'),
+			shard: [shardId, shardCount],
+			intents: d.intents,
+			guilds: guilds.length,
+			seq: 0,
+			log: [],
+			conn,
+		};
 		this.sessions.set(session.id, session);
 		conn.session = session;
-		const ready: GatewayReadyDispatchData & Record<string, unknown> = {
+		this.dispatch(session, GatewayDispatchEvents.Ready, this.ready(session, guilds));
+		// Guilds arrive as GUILD_CREATE only with the GUILDS intent; interactions need no intent.
+		if (session.intents & GUILDS_INTENT) {
+			for (const guild of guilds) this.dispatch(session, GatewayDispatchEvents.GuildCreate, undefined, () => guildCreate(this.state, guild));
+		}
+		this.markLive(conn);
+	}
+
+	private ready(session: Session, guilds: EmulatedGuild[]): GatewayReadyDispatchData & Record<string, unknown> {
+		return {
 			v: 10,
 			user: { ...this.state.botUser, verified: true, mfa_enabled: false, email: null },
-			guilds: this.state.guilds.map((g) => ({ id: g.id, unavailable: true })),
+			guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
 			session_id: session.id,
 			resume_gateway_url: this.state.gatewayUrl,
-			shard: [0, 1],
+			shard: session.shard,
 			application: { id: this.state.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
 			user_settings: {},
 			private_channels: [],
@@ -213,9 +275,6 @@ export class Gateway {
 			auth: {},
 			_trace: ['["discord-emulator"]'],
 		};
-		this.dispatch(session, GatewayDispatchEvents.Ready, ready);
-		for (const guild of this.state.guilds) this.dispatch(session, GatewayDispatchEvents.GuildCreate, guildCreate(this.state, guild));
-		this.markLive(conn);
 	}
 
 	private onResume(conn: Connection, d: unknown): void {
@@ -242,7 +301,7 @@ export class Gateway {
 		session.conn = conn;
 		conn.session = session;
 		for (const record of session.log) {
-			if (record.s > seq) conn.ws.send(JSON.stringify({ op: GatewayOpcodes.Dispatch, ...record }));
+			if (record.s > seq) this.send(conn, record);
 		}
 		this.dispatch(session, GatewayDispatchEvents.Resumed, { _trace: ['["discord-emulator"]'] });
 		this.markLive(conn);

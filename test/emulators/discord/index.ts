@@ -11,6 +11,7 @@
  * - types.ts: the public interfaces; util.ts: constants, snowflakes, users; replies.ts: replies and error bodies
  * - components.ts: message component rules; modals.ts: modal rules and submissions
  * - multipart.ts: request bodies; messages.ts: message validation and building
+ * - scale.ts: realistic guilds at scale and Discord's sharding arithmetic
  * - state.ts: shared state and the message registry; payloads.ts: guild/member/channel payloads derived from it
  * - resolved.ts: roles, channels and data.resolved; interactions.ts: INTERACTION_CREATE payloads (commands,
  *   button clicks, modal submits); gateway.ts: the WebSocket gateway
@@ -33,8 +34,11 @@ export type {
 	RecordedFile,
 	RecordedRequest,
 	SentInteraction,
+	ShardSession,
+	GuildShape,
 	SubmitModalOptions,
 } from './types.js';
+export { guildIds, recommendedShards, shardOf, MAX_GUILDS_PER_SHARD } from './scale.js';
 
 export async function startDiscordEmulator(opts: DiscordEmulatorOptions): Promise<DiscordEmulator> {
 	const emulator = new Emulator(opts);

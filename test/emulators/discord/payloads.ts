@@ -13,10 +13,12 @@ import {
 	type GuildSystemChannelFlags,
 	type RoleFlags,
 	ChannelType,
+	GuildFeature,
 	Locale,
 } from 'discord-api-types/v10';
 import type { MessageContext } from './messages.js';
 import type { EmulatorState } from './state.js';
+import { realisticChannels, realisticEmojis, realisticRoles } from './scale.js';
 import type { EmulatedGuild } from './types.js';
 import { BOT_USERNAME, DEFAULT_APP_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS, GUILD_OWNER_ID, iso, snowflake } from './util.js';
 
@@ -68,6 +70,7 @@ export function botMember(state: EmulatorState, guild: EmulatedGuild): APIGuildM
 }
 
 export function guildCreate(state: EmulatorState, guild: EmulatedGuild): GatewayGuildCreateDispatchData {
+	const shape = guild.shape;
 	const role = (id: string, name: string, permissions: string, position: number, managed: boolean): APIRole => ({
 		id,
 		name,
@@ -117,22 +120,24 @@ export function guildCreate(state: EmulatorState, guild: EmulatedGuild): Gateway
 		nsfw_level: 0,
 		hub_type: null,
 		incidents_data: null,
-		features: [],
-		emojis: [],
+		features: shape ? [GuildFeature.Community, GuildFeature.News, GuildFeature.InviteSplash, GuildFeature.AnimatedIcon] : [],
+		emojis: shape ? realisticEmojis(guild.id, shape) : [],
 		stickers: [],
 		roles: [
-			role(guild.id, '@everyone', DEFAULT_MEMBER_PERMISSIONS, 0, false),
-			role(botRoleId(state, guild), BOT_USERNAME, DEFAULT_APP_PERMISSIONS, 1, true),
+			...(shape
+				? realisticRoles(guild.id, shape, [role(botRoleId(state, guild), BOT_USERNAME, DEFAULT_APP_PERMISSIONS, 1, true)])
+				: [role(guild.id, '@everyone', DEFAULT_MEMBER_PERMISSIONS, 0, false), role(botRoleId(state, guild), BOT_USERNAME, DEFAULT_APP_PERMISSIONS, 1, true)]),
 			// Roles interactions referred to (created with GUILD_ROLE_CREATE), so a later IDENTIFY sees them too.
 			...(state.guildRoles.get(guild.id)?.values() ?? []),
 		],
-		channels: guild.channelIds.map((id, position) => textChannel(guild.id, id, position)),
+		channels: shape ? realisticChannels(guild.id, shape) : guild.channelIds.map((id, position) => textChannel(guild.id, id, position)),
 		threads: [],
-		// Discord always includes the bot's own member, so guild.members.me works.
+		// Discord always includes the bot's own member, so guild.members.me works. Without the privileged members
+		// intent, that (and members in voice) is all it sends, however large the guild.
 		members: [botMember(state, guild)],
-		member_count: 2,
+		member_count: shape?.memberCount ?? 2,
 		joined_at: iso(state.startedAt - 3_600_000),
-		large: false,
+		large: (shape?.memberCount ?? 2) > 50,
 		unavailable: false,
 		voice_states: [],
 		presences: [],

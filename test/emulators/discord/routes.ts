@@ -20,8 +20,9 @@ export function buildRoutes(state: EmulatorState): Route[] {
 			status: 200,
 			body: {
 				url: state.gatewayUrl,
-				shards: 1,
-				session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+				// About one shard per 1,000 guilds, as Discord recommends.
+				shards: state.recommendedShards,
+				session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: state.maxConcurrency },
 			},
 		})),
 		r('GET', '/v10/users/@me', true, () => ({ status: 200, body: state.botUser })),

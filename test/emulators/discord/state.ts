@@ -5,6 +5,7 @@
  */
 import type { APIMessage, APIModalInteractionResponseCallbackData, APIRole, APIUser, InteractionType, UserFlags } from 'discord-api-types/v10';
 import type { DiscordEmulatorOptions, EmulatedGuild, RecordedFile } from './types.js';
+import { DEFAULT_SHAPE, childId, guildIds, recommendedShards } from './scale.js';
 import { BOT_USERNAME, makeUser, snowflake } from './util.js';
 
 export interface InteractionState {
@@ -63,6 +64,8 @@ export class EmulatorState {
 	/** Channels where POST /channels/:id/messages answers 403 Missing Permissions. */
 	readonly deniedChannels = new Set<string>();
 	readonly startedAt = Date.now();
+	readonly maxConcurrency: number;
+	readonly recommendedShards: number;
 	/** Every message the bot made, in its latest state (deleted ones keep their last state). */
 	private readonly messages = new Map<string, APIMessage>();
 	private readonly deletedMessages = new Set<string>();
@@ -74,11 +77,24 @@ export class EmulatorState {
 			...makeUser({ id: opts.applicationId, username: BOT_USERNAME, bot: true }),
 			flags: 0 as UserFlags,
 		};
-		this.guilds = (opts.guilds ?? [{ id: snowflake(), name: 'Emulated Guild' }]).map((g) => ({
-			id: g.id,
-			name: g.name ?? `Guild ${g.id.slice(-4)}`,
-			channelIds: g.channelIds ?? [snowflake()],
-		}));
+		if (opts.scale) {
+			const { guilds: count, ...given } = opts.scale;
+			const shape = { ...DEFAULT_SHAPE, ...given };
+			this.guilds = guildIds(count).map((id, i) => ({
+				id,
+				name: `Community ${i + 1}`,
+				channelIds: Array.from({ length: shape.channels }, (_, k) => childId(id, 'channel', k)),
+				shape,
+			}));
+		} else {
+			this.guilds = (opts.guilds ?? [{ id: snowflake(), name: 'Emulated Guild' }]).map((g) => ({
+				id: g.id,
+				name: g.name ?? `Guild ${g.id.slice(-4)}`,
+				channelIds: g.channelIds ?? [snowflake()],
+			}));
+		}
+		this.maxConcurrency = opts.maxConcurrency ?? 1;
+		this.recommendedShards = recommendedShards(this.guilds.length);
 	}
 
 	/** Records a new or edited message the bot made. */

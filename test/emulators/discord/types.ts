@@ -8,6 +8,21 @@ export interface DiscordEmulatorOptions {
 	applicationId: string;
 	/** Default: one guild with one text channel (ids generated). */
 	guilds?: Array<{ id: string; name?: string; channelIds?: string[] }>;
+	/**
+	 * Instead of `guilds`: this many realistic guilds (ids spread over shards like real ones; GUILD_CREATE with
+	 * channels, roles, emojis and a member count as Discord sends them).
+	 */
+	scale?: { guilds: number } & GuildShape;
+	/** session_start_limit.max_concurrency of GET /gateway/bot: 1 for most bots (the default), 16 and up for large ones. */
+	maxConcurrency?: number;
+}
+
+/** What a realistic guild holds (defaults: 40 channels, 30 roles, 20 emojis, 1,200 members). */
+export interface GuildShape {
+	channels?: number;
+	roles?: number;
+	emojis?: number;
+	memberCount?: number;
 }
 
 export interface RecordedFile {
@@ -127,6 +142,18 @@ export interface EmulatedGuild {
 	id: string;
 	name: string;
 	channelIds: string[];
+	/** Set for realistic guilds (`scale`): their GUILD_CREATE is built from it. */
+	shape?: Required<GuildShape>;
+}
+
+/** One gateway session as the emulator sees it. */
+export interface ShardSession {
+	/** [shard_id, num_shards] from IDENTIFY. */
+	shard: [number, number];
+	intents: number;
+	/** Guilds routed to this shard. */
+	guilds: number;
+	live: boolean;
 }
 
 export interface DiscordEmulator {
@@ -143,8 +170,15 @@ export interface DiscordEmulator {
 	resumes: unknown[];
 	/** Resolves when a gateway connection is (again) live: READY + GUILD_CREATEs sent, or RESUMED sent. */
 	waitForReady(timeoutMs?: number): Promise<void>;
-	/** Dispatches INTERACTION_CREATE (chat input command) to every session; disconnected ones get it on RESUME. */
+	/**
+	 * Dispatches INTERACTION_CREATE (chat input command) to the session of the guild's shard (DMs: shard 0);
+	 * a disconnected session gets it on RESUME.
+	 */
 	sendInteraction(opts: InteractionOptions): SentInteraction;
+	/** The gateway sessions (one per shard the bot identified), including disconnected ones that may resume. */
+	sessions(): ShardSession[];
+	/** The shard count GET /gateway/bot recommends (about one per 1,000 guilds). */
+	readonly recommendedShards: number;
 	/**
 	 * Dispatches a MESSAGE_COMPONENT interaction (type 3) for a button click, with `message` = the stored message.
 	 * Throws if the message is unknown or deleted, or has no enabled button with `customId`, unless `force`.
