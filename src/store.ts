@@ -9,6 +9,7 @@ import type { RedisClientType } from '@keyv/redis';
 import type { z } from 'zod';
 import type { Logger } from './log.js';
 import { SqliteSyncAdapter } from './sqlite-adapter.js';
+import { lockSqliteFile, type SqliteLock } from './sqlite-lock.js';
 
 /** Returned instead of a value when a stored record fails validation: callers must choose a safe reading. */
 export const CORRUPT = Symbol('corrupt record');
@@ -77,6 +78,9 @@ export class Store {
 		readonly kind: 'sqlite' | 'redis',
 	) {}
 
+	/** The lock that keeps a second process off this SQLite file, released on close. */
+	private lock: SqliteLock | undefined;
+
 	static async open(url: string, logger: Logger): Promise<Store> {
 		if (url.startsWith('sqlite://')) {
 			const file = url.slice('sqlite://'.length);
@@ -91,6 +95,13 @@ export class Store {
 					);
 				}
 			}
+			// One process per file: a second bot (or a migration while a bot runs) is refused, not let in to overspend.
+			let lock: SqliteLock | undefined;
+			try {
+				if (file !== ':memory:') lock = lockSqliteFile(file);
+			} catch (error) {
+				throw new StoreError(`STORE_URL: ${(error as Error).message}`);
+			}
 			try {
 				const db = new DatabaseSync(file);
 				// Statements block the event loop while they wait for a lock: keep that short. Taking the write lock,
@@ -100,8 +111,10 @@ export class Store {
 				const store = new Store(Store.keyv(adapter, logger), (sql, ...params) => Promise.resolve(adapter.query(sql, params)), logger, 'sqlite');
 				await store.sql?.('PRAGMA journal_mode = WAL');
 				await store.keyv.get('health');
+				store.lock = lock;
 				return store;
 			} catch (error) {
+				lock?.release();
 				throw new StoreError(`STORE_URL: cannot open the SQLite database ${file}: ${(error as Error).message}`);
 			}
 		}
@@ -318,5 +331,7 @@ export class Store {
 	async close(): Promise<void> {
 		while (this.draining) await this.drained;
 		await this.keyv.disconnect();
+		this.lock?.release();
+		this.lock = undefined;
 	}
 }

@@ -43,6 +43,17 @@ describe('start-up', () => {
 		expect(world.discord.requests.filter((r) => r.path.includes('gateway'))).toHaveLength(0);
 	});
 
+	it('refuses a second bot on the same SQLite file (a lock, released when the first one dies)', async () => {
+		const first = await world.start();
+		const second = spawnBot(world.env, world.dataDir);
+		expect((await second.exited).code).toBe(1);
+		expect(second.logs.find((l) => l.level === 60)?.msg).toMatch(/^STORE_URL: another imagine-bot process is using .*bot\.sqlite/);
+		expect(first.child.exitCode).toBeNull();
+		await first.kill(); // SIGKILL: the kernel drops the lock with the process
+		const third = await world.start();
+		await third.stop();
+	});
+
 	it('exits non-zero and says to check DISCORD_TOKEN when Discord rejects the token', async () => {
 		const bot = spawnBot({ ...world.env, DISCORD_TOKEN: 'MTEwMDAwMDAwMDAwMDAwMDAwMQ.wrong.tokenvaluethatdoesnotmatch' }, world.dataDir);
 		expect((await bot.exited).code).toBe(1);
