@@ -37,6 +37,8 @@ export interface Config {
 	shutdownGraceMs: number;
 	/** Finished jobs (and so their buttons) are kept this long. */
 	jobRetentionDays: number;
+	/** Redis mode: how long a process may go silent before another takes its running jobs over. */
+	jobLockMs: number;
 	healthPort: number | undefined;
 	logLevel: string;
 }
@@ -136,6 +138,7 @@ const fields = z.object({
 	MAX_JOBS_PER_USER: integer(1, 1000).default(2),
 	SHUTDOWN_GRACE_MS: integer(0, 600_000).default(8000),
 	JOB_RETENTION_DAYS: integer(1, 3650).default(30),
+	JOB_LOCK_MS: integer(1000, 600_000).default(15_000),
 	HEALTH_PORT: integer(1, 65_535).optional(),
 	HIAPI_CALLBACK_URL: callbackUrl().optional(),
 	HIAPI_WEBHOOK_SECRET: z
@@ -217,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		maxJobsPerUser: e.MAX_JOBS_PER_USER,
 		shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
 		jobRetentionDays: e.JOB_RETENTION_DAYS,
+		jobLockMs: e.JOB_LOCK_MS,
 		healthPort: e.HEALTH_PORT,
 		logLevel: e.LOG_LEVEL,
 	};

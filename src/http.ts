@@ -9,6 +9,8 @@ export interface HealthChecks {
 	/** ok when every shard this process runs is ready. */
 	gateway(): { ok: boolean; shards: Record<string, boolean> };
 	store(): Promise<boolean>;
+	/** On Redis the store check is also the fleet's shared queue and wallet, so /healthz names it. */
+	storeKind: 'sqlite' | 'redis';
 	jobs(): { running: number; queued: number; accepting: boolean };
 }
 
@@ -41,7 +43,8 @@ export async function startHttpServer(o: HttpOptions): Promise<Server> {
 				const gateway = o.checks.gateway();
 				const store = await o.checks.store();
 				const ok = gateway.ok && store;
-				json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', gateway: gateway.ok, shards: gateway.shards, store, ...o.checks.jobs() });
+				const redis = o.checks.storeKind === 'redis' ? { redis: store } : {};
+				json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', gateway: gateway.ok, shards: gateway.shards, store, ...redis, ...o.checks.jobs() });
 				return;
 			}
 			if (req.method === 'GET' && path === '/metrics') {

@@ -1,351 +1,72 @@
-// The /imagine job lifecycle: reserved → submitted → delivered | refunded.
-// Each state is written to the store before the step that depends on it, so a restart resumes
-// every open job and every reservation ends exactly once.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { deliverReply, type Delivered, type Delivery, type Reply } from './delivery.js';
-import { HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from './hiapi/index.js';
-import { isJob, type Job, type NewJob } from './job-record.js';
-import type { Ledger, RefusalReason, Reservation, Standing, Who } from './ledger/index.js';
+// What commands see of jobs: create one (the atomic reservation), start it, find it for its buttons. Behind it,
+// the executor runs one job to its end and the queue decides when (in process, or across the fleet).
+import type { CreateResult, JobExecutor } from './job-executor.js';
+import type { Job, NewJob } from './job-record.js';
 import type { Logger } from './log.js';
-import { discordTime, failureMessage, imageEmbed, lowBudgetText, resultButtons } from './messages.js';
-import type { Metrics } from './metrics.js';
-import { Progress } from './progress.js';
-import { CORRUPT, type Read, type Store } from './store.js';
-import type { TaskWatch } from './task-watch.js';
+import type { JobQueue } from './queue.js';
+import type { Read } from './store.js';
 
-export type CreateResult =
-	| { status: 'created'; job: Job; standing: Standing }
-	| { status: 'refused'; reason: RefusalReason; standing: Standing }
-	/** The member already has MAX_JOBS_PER_USER images in progress across the fleet. */
-	| { status: 'busy'; standing: Standing }
-	/** This interaction already made a job (a duplicate delivery): nothing to do. */
-	| { status: 'duplicate' };
-
-export interface JobRunnerOptions {
-	store: Store;
-	ledger: Ledger;
-	hiapi: HiapiClient;
-	delivery: Delivery;
-	logger: Logger;
-	metrics: Metrics;
-	/** Waits for hiapi tasks: adaptive polling and callbacks. */
-	tasks: TaskWatch;
-	taskTimeoutMs: number;
-	maxConcurrent: number;
-	maxPerUser: number;
-	now?: () => number;
-}
-
-type Running = { job: Job; abort: AbortController; done: Promise<void> };
+export type { CreateResult } from './job-executor.js';
 
 export class JobRunner {
-	private readonly queue: Job[] = [];
-	private readonly running = new Map<string, Running>();
-	/** Slots claimed per user: queued + running + being created. */
-	private readonly perUser = new Map<string, number>();
-	private readonly releases = new Map<string, () => void>();
 	private accepting = true;
-	private readonly now: () => number;
 
-	constructor(private readonly o: JobRunnerOptions) {
-		this.now = o.now ?? Date.now;
-	}
+	constructor(
+		readonly executor: JobExecutor,
+		readonly queue: JobQueue,
+		private readonly logger: Logger,
+	) {}
 
 	get isAccepting(): boolean {
 		return this.accepting;
 	}
 
 	get queueLength(): number {
-		return this.queue.length;
+		return this.queue.stats().queued;
 	}
 
 	get runningCount(): number {
-		return this.running.size;
+		return this.queue.stats().running;
 	}
 
-	/**
-	 * Claims one of the user's job slots synchronously, so two simultaneous commands cannot both pass the check.
-	 * Returns a release function, or undefined when the user is at MAX_JOBS_PER_USER.
-	 */
+	/** Claims one of the member's job slots synchronously; undefined at MAX_JOBS_PER_USER. */
 	claimSlot(userId: string): (() => void) | undefined {
-		if ((this.perUser.get(userId) ?? 0) >= this.o.maxPerUser) return undefined;
-		return this.takeSlot(userId);
+		return this.queue.claim(userId);
 	}
 
-	private takeSlot(userId: string): () => void {
-		this.perUser.set(userId, (this.perUser.get(userId) ?? 0) + 1);
-		let released = false;
-		return () => {
-			if (released) return;
-			released = true;
-			const left = (this.perUser.get(userId) ?? 1) - 1;
-			if (left <= 0) this.perUser.delete(userId);
-			else this.perUser.set(userId, left);
-		};
-	}
-
-	/** Reserves the price and persists the job in one atomic write; once per interaction id. */
-	async create(input: NewJob): Promise<CreateResult> {
-		const who: Who = { guildId: input.guildId, userId: input.userId, roleIds: input.roleIds ?? [] };
-		const at = this.now();
-		const job: Job = { v: 2, kind: 'imagine', ...input, state: 'reserved', createdAt: at, updatedAt: at };
-		const result = await this.o.ledger.open(job, who);
-		if (result.status === 'created') return { status: 'created', job, standing: result.standing };
-		if (result.status === 'duplicate') return result;
-		return result.status === 'busy' ? { status: 'busy', standing: result.standing } : { status: 'refused', reason: result.reason, standing: result.standing };
+	/** Reserves the price and stores the job in one atomic step; once per interaction id. */
+	create(input: NewJob): Promise<CreateResult> {
+		return this.executor.create(input);
 	}
 
 	/** A stored job (what a button needs after any restart), undefined once pruned. */
 	find(id: string): Promise<Read<Job>> {
-		return this.o.ledger.vault.job(id);
+		return this.executor.find(id);
 	}
 
-	/** Deletes finished jobs older than `retentionMs`, in bounded batches. */
-	async prune(retentionMs: number): Promise<number> {
-		const pruned = await this.o.ledger.vault.prune(this.now() - retentionMs);
-		if (pruned > 0) this.o.logger.info({ pruned, retentionDays: retentionMs / 86_400_000 }, 'pruned old job records');
-		return pruned;
+	prune(retentionMs: number): Promise<number> {
+		return this.executor.prune(retentionMs);
 	}
 
-	/** Queues a created job; `release` frees the user's slot when it ends. */
+	/** Queues a created job. If queueing fails, the job stays open in the vault and is picked up later. */
 	start(job: Job, release: () => void): void {
-		this.queue.push(job);
-		this.releases.set(job.id, release);
-		this.o.metrics.queueLength.set(this.queue.length);
-		this.pump();
+		this.queue
+			.enqueue(job, release)
+			.catch((error: unknown) => this.logger.error({ err: error, jobId: job.id }, 'could not queue the job; it stays open and is retried'));
 	}
 
 	/** The interaction could not be acknowledged: give the money back, nothing else to do. */
-	async abandon(job: Job, why: string): Promise<void> {
-		await this.finish(job, 'refunded', `abandoned: ${why}`);
+	abandon(job: Job, why: string): Promise<void> {
+		return this.executor.abandon(job, why);
 	}
 
-	/** Picks up every job a previous run left open. */
-	async resume(): Promise<number> {
-		let resumed = 0;
-		for (const { id } of await this.o.ledger.vault.openJobs()) {
-			const job = await this.o.ledger.vault.job(id);
-			if (!isJob(job)) {
-				this.o.logger.error({ jobId: id, corrupt: job === CORRUPT }, 'open job record missing or unreadable; refunding its reservation');
-				const reservation = await this.o.ledger.reservation(id);
-				await this.o.ledger.close(jobFromReservation(id, reservation, this.now()));
-				continue;
-			}
-			if (job.state === 'delivered' || job.state === 'refunded') {
-				await this.o.ledger.close({ ...job, finishedAt: job.finishedAt ?? this.now() });
-				continue;
-			}
-			this.o.logger.info({ jobId: job.id, userId: job.userId, guildId: job.guildId, taskId: job.taskId, state: job.state }, 'resuming job');
-			// Resumed jobs count against the user's limit even if that means going over it briefly.
-			this.start(job, this.takeSlot(job.userId));
-			resumed += 1;
-		}
-		return resumed;
+	resume(): Promise<number> {
+		return this.queue.resume();
 	}
 
-	/**
-	 * Stops taking jobs, lets running ones finish for up to graceMs, then aborts the rest.
-	 * Aborted and queued jobs stay persisted and resume on the next start.
-	 */
-	async stop(graceMs: number): Promise<{ finished: number; leftOpen: number }> {
+	/** Refuses new images, then lets running jobs finish for up to graceMs; the rest stay open for later. */
+	stop(graceMs: number): Promise<{ finished: number; leftOpen: number }> {
 		this.accepting = false;
-		const waiting = this.queue.splice(0);
-		this.o.metrics.queueLength.set(0);
-		await Promise.all(waiting.map((job) => this.progressors.get(job.id)?.close() ?? Promise.resolve()));
-		const running = [...this.running.values()];
-		const all = Promise.allSettled(running.map((r) => r.done));
-		const timedOut = await Promise.race([all.then(() => false), sleep(graceMs, true, { ref: false })]);
-		if (timedOut) for (const r of this.running.values()) r.abort.abort();
-		await all;
-		const leftOpen = waiting.length + running.filter((r) => r.abort.signal.aborted).length;
-		return { finished: running.length - running.filter((r) => r.abort.signal.aborted).length, leftOpen };
+		return this.queue.stop(graceMs);
 	}
-
-	private pump(): void {
-		while (this.accepting && this.running.size < this.o.maxConcurrent && this.queue.length > 0) {
-			const job = this.queue.shift() as Job;
-			const abort = new AbortController();
-			const entry: Running = { job, abort, done: Promise.resolve() };
-			this.running.set(job.id, entry);
-			entry.done = this.run(job, abort.signal)
-				.catch((error: unknown) => this.o.logger.error({ err: error, jobId: job.id }, 'job runner crashed'))
-				.finally(() => {
-					this.running.delete(job.id);
-					if (!abort.signal.aborted) {
-						this.releases.get(job.id)?.();
-						this.releases.delete(job.id);
-					}
-					this.o.metrics.runningJobs.set(this.running.size);
-					this.pump();
-				});
-		}
-		this.o.metrics.runningJobs.set(this.running.size);
-		this.o.metrics.queueLength.set(this.queue.length);
-		// Tell everyone still waiting where they stand.
-		this.queue.forEach((job, index) => this.progress(job).update('waiting', index + 1));
-	}
-
-	private readonly progressors = new Map<string, Progress>();
-
-	private progress(job: Job): Progress {
-		let p = this.progressors.get(job.id);
-		if (!p) {
-			p = new Progress(job, this.o.delivery, this.o.logger, this.now);
-			this.progressors.set(job.id, p);
-		}
-		return p;
-	}
-
-	private async run(initial: Job, signal: AbortSignal): Promise<void> {
-		let job = initial;
-		const log = this.o.logger.child({ jobId: job.id, interactionId: job.id, userId: job.userId, guildId: job.guildId });
-		const progress = this.progress(job);
-		const started = this.now();
-		try {
-			if (job.state === 'reserved') {
-				progress.update('submitting');
-				const t0 = this.now();
-				const { taskId } = await this.o.hiapi.submit(
-					{ prompt: job.prompt, aspectRatio: job.aspectRatio },
-					{ idempotencyKey: job.id, deadline: this.now() + this.o.taskTimeoutMs, signal },
-				);
-				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() });
-				log.info({ taskId, ms: this.now() - t0 }, 'task submitted');
-			}
-			const taskId = job.taskId as string;
-			const deadline = (job.submittedAt ?? this.now()) + this.o.taskTimeoutMs;
-			progress.update('queued');
-			const result = await this.o.tasks.wait(taskId, {
-				submittedAt: job.submittedAt ?? started,
-				deadline,
-				signal,
-				onProgress: (s: TaskSnapshot) => progress.update(s.phase === 'queued' ? 'queued' : 'running'),
-			});
-			const succeededAt = this.now();
-			const output = result.output[0];
-			if (!output) throw new HiapiError('bad_response', 'task succeeded without output');
-			this.o.metrics.hiapiLatency.observe({ op: 'task' }, (succeededAt - (job.submittedAt ?? started)) / 1000);
-			let image: DownloadedImage | undefined;
-			try {
-				image = await this.o.hiapi.download(output.url, { maxBytes: job.attachmentSizeLimit, signal });
-				this.o.metrics.hiapiLatency.observe({ op: 'download' }, (this.now() - succeededAt) / 1000);
-			} catch (error) {
-				if (!(error instanceof HiapiError && error.kind === 'too_large')) throw error;
-				log.warn({ taskId, limit: job.attachmentSizeLimit }, 'image larger than the attachment limit; delivering a link');
-			}
-			await progress.close();
-			const standing = await this.o.ledger.standing({ guildId: job.guildId, userId: job.userId, roleIds: job.roleIds ?? [] });
-			const seconds = (this.now() - job.createdAt) / 1000;
-			const info = {
-				prompt: job.prompt,
-				aspectRatio: job.aspectRatio,
-				seconds,
-				price: job.price,
-				remaining: standing.remaining,
-				requesterId: job.userId,
-				kind: job.kind,
-			};
-			const components = [resultButtons(job.id)];
-			let reply: Reply;
-			if (image) {
-				const fileName = `imagine-${job.id}.${image.extension}`;
-				reply = {
-					content: '',
-					embeds: [imageEmbed({ ...info, fileName })],
-					files: [{ name: fileName, data: image.bytes, contentType: image.contentType }],
-					components,
-				};
-			} else {
-				const expires =
-					output.expireAt === undefined
-						? undefined
-						: new Date(typeof output.expireAt === 'number' && output.expireAt < 1e12 ? output.expireAt * 1000 : output.expireAt).getTime();
-				reply = {
-					content: `The image is larger than Discord allows here, so here is a link${expires && Number.isFinite(expires) ? ` (it expires ${discordTime(expires, 'R')})` : ''}:\n${output.url}`,
-					embeds: [imageEmbed(info)],
-					components,
-				};
-			}
-			const how = await this.deliver(job, reply, log);
-			if (how === 'undeliverable') {
-				await this.finish(job, 'refunded', 'undeliverable');
-				log.warn({ taskId }, 'image could not be delivered (interaction expired, no permission to post in the channel); refunded');
-				return;
-			}
-			await this.finish(job, 'delivered', image ? `${how}:attached` : `${how}:linked`);
-			this.o.metrics.delivery.observe((this.now() - succeededAt) / 1000);
-			// Under 20 % left: tell the requester alone (an ephemeral follow-up needs the live token).
-			if (how === 'reply' && standing.limit > 0 && standing.remaining * 5 < standing.limit) {
-				const note = lowBudgetText(standing.remaining, standing.limit, job.price, standing.period.resetsAt);
-				await this.o.delivery
-					.followUp(job, { content: note }, { ephemeral: true })
-					.catch((error: unknown) => log.warn({ err: error }, 'low-budget note failed'));
-			}
-			this.o.metrics.spendCommitted.inc(job.price / 1_000_000);
-			log.info(
-				{ taskId, how, linked: !image, bytes: image?.bytes.length, ms: this.now() - started, totalMs: this.now() - job.createdAt, price: job.price },
-				'image delivered',
-			);
-		} catch (error) {
-			await progress.close();
-			if (signal.aborted) {
-				log.info({ taskId: job.taskId, state: job.state }, 'job interrupted by shutdown; it resumes on the next start');
-				return;
-			}
-			const kind: HiapiErrorKind | 'internal' = error instanceof HiapiError ? error.kind : 'internal';
-			const hiapi = error instanceof HiapiError ? { status: error.status, code: error.code, upstream: error.upstreamMessage } : undefined;
-			if (error instanceof HiapiError) this.o.metrics.hiapiErrors.inc({ kind });
-			await this.finish(job, 'refunded', kind);
-			(kind === 'internal' ? log.error.bind(log) : log.warn.bind(log))(
-				{ err: error, taskId: job.taskId, kind, hiapi, ms: this.now() - started },
-				'job failed; refunded',
-			);
-			const contentFilter = error instanceof HiapiError && /nsfw|safety|moderat|content|policy/i.test(`${error.code ?? ''} ${error.upstreamMessage ?? ''}`);
-			await this.deliver(job, { content: failureMessage(kind, job.id, { contentFilter }) }, log).catch(() => undefined);
-		} finally {
-			this.progressors.delete(job.id);
-		}
-	}
-
-	private deliver(job: Job, reply: Reply, log: Logger): Promise<Delivered> {
-		return deliverReply(this.o.delivery, job, reply, log, this.now);
-	}
-
-	/** Ends the job and its reservation in one atomic write. Idempotent. */
-	private async finish(job: Job, state: 'delivered' | 'refunded', outcome: string): Promise<void> {
-		const at = this.now();
-		await this.o.ledger.close({ ...job, state, outcome, updatedAt: at, finishedAt: at });
-		this.o.metrics.jobs.inc({ outcome: state === 'delivered' ? 'delivered' : (outcome.split(':')[0] ?? outcome) });
-	}
-
-	/** Stores progress of an open job (the vault also notes the task on its reservation, for the export). */
-	private async save(job: Job, patch: Partial<Job>): Promise<Job> {
-		const next: Job = { ...job, ...patch, updatedAt: this.now() };
-		await this.o.ledger.vault.save(next);
-		return next;
-	}
-}
-
-/** A final record for a job whose own record is gone or unreadable, rebuilt from its reservation to refund it. */
-function jobFromReservation(id: string, r: Reservation | undefined, now: number): Job & { finishedAt: number } {
-	return {
-		v: 2,
-		id,
-		token: '',
-		applicationId: '',
-		userId: r?.userId ?? '',
-		guildId: r && r.scope !== 'dm' ? r.scope : null,
-		channelId: '',
-		kind: 'imagine',
-		prompt: r?.prompt ?? '',
-		aspectRatio: r?.aspectRatio ?? '1:1',
-		price: r?.amount ?? 1,
-		attachmentSizeLimit: 1,
-		canPostInChannel: false,
-		state: 'refunded',
-		outcome: 'unreadable job record',
-		createdAt: r?.createdAt ?? now,
-		updatedAt: now,
-		finishedAt: now,
-	};
 }

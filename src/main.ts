@@ -7,7 +7,10 @@ import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { isExpectedWarning } from './discord-scale.js';
 import { startHttpServer } from './http.js';
 import { HiapiClient } from './hiapi/index.js';
+import { JobExecutor } from './job-executor.js';
 import { JobRunner } from './jobs.js';
+import type { JobQueue } from './queue.js';
+import { LocalQueue } from './queue-local.js';
 import { Ledger } from './ledger/index.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
@@ -97,18 +100,18 @@ async function main(): Promise<void> {
 		maxGapMs: config.pollIntervalMs,
 		callbacks: config.hiapiCallbackUrl !== undefined,
 	});
-	const jobs = new JobRunner({
-		store,
-		ledger,
-		hiapi,
-		delivery: createDelivery(client),
-		logger,
-		metrics,
-		tasks,
-		taskTimeoutMs: config.taskTimeoutMs,
-		maxConcurrent: config.maxConcurrentJobs,
-		maxPerUser: config.maxJobsPerUser,
-	});
+	const executor = new JobExecutor({ ledger, hiapi, delivery: createDelivery(client), logger, metrics, tasks, taskTimeoutMs: config.taskTimeoutMs });
+	// One process: the in-process line. Redis: the fleet's shared BullMQ queue (loaded only then).
+	const queue: JobQueue = store.redis
+		? new (await import('./queue-fleet.js')).FleetQueue(executor, {
+				client: store.redis,
+				maxConcurrent: config.maxConcurrentJobs,
+				lockMs: config.jobLockMs,
+				logger,
+				metrics,
+			})
+		: new LocalQueue(executor, { maxConcurrent: config.maxConcurrentJobs, maxPerUser: config.maxJobsPerUser, logger, metrics });
+	const jobs = new JobRunner(executor, queue, logger);
 	audit.subscribe((entry) => modLog.changed(entry));
 	attachRouter(client, { config, logger, ledger, blocklist, modLog, jobs, pricing, metrics });
 
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
 					checks: {
 						gateway: () => shards.status(),
 						store: () => store.ping(),
+						storeKind: store.kind,
 						jobs: () => ({ running: jobs.runningCount, queued: jobs.queueLength, accepting: jobs.isAccepting }),
 					},
 					metrics,

@@ -153,6 +153,7 @@ export const TEXT = {
 	notOurs: "This button isn't one the bot knows any more. Use `/imagine` to make a new image.",
 	unreadableJob: "This image's record could not be read, so its buttons can't be used. Use `/imagine` instead.",
 	paused: 'Image making is paused in this server.',
+	storeDown: "The bot can't reach its database right now. Try again shortly. You were not charged.",
 	tooMany: (max: number) => `You already have ${max} image${max === 1 ? '' : 's'} in progress. Wait for one to finish.`,
 	onlyRequesterDeletes: (requesterId: string | undefined) =>
 		requesterId ? `Only <@${requesterId}> or a moderator can delete this.` : 'Only the person who made this image or a moderator can delete it.',

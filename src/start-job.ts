@@ -7,6 +7,7 @@ import type { Services } from './command.js';
 import type { Job, JobKind } from './job-record.js';
 import { memberRoleIds } from './member-roles.js';
 import { TEXT, UserError, refusalMessage } from './messages.js';
+import { isStoreUnreachable } from './store.js';
 
 export type StartingInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
@@ -75,6 +76,17 @@ export async function startImage(interaction: StartingInteraction, request: Imag
 
 /** Every check in order, ending in an atomic reservation. Never throws a UserError: refusals are values. */
 async function decide(interaction: StartingInteraction, request: ImageRequest, s: Services): Promise<Decision> {
+	try {
+		return await checkAndReserve(interaction, request, s);
+	} catch (error) {
+		// The store (Redis) is out of reach: nothing was reserved, so nothing is charged; say so plainly.
+		if (!isStoreUnreachable(error)) throw error;
+		s.logger.warn({ err: error }, 'store unreachable: image refused');
+		return { kind: 'refused', content: TEXT.storeDown, why: 'store unreachable' };
+	}
+}
+
+async function checkAndReserve(interaction: StartingInteraction, request: ImageRequest, s: Services): Promise<Decision> {
 	const refused = (content: string, why: string): Decision => ({ kind: 'refused', content, why });
 	if (!s.jobs.isAccepting) return refused(TEXT.restarting, 'restarting');
 	const guildId = interaction.guildId;

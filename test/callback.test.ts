@@ -84,6 +84,7 @@ describe('the callback route (real HTTP)', () => {
 			checks: {
 				gateway: () => ({ ok: true, shards: { 0: true } }),
 				store: () => Promise.resolve(true),
+				storeKind: 'sqlite',
 				jobs: () => ({ running: 0, queued: 0, accepting: true }),
 			},
 			metrics,
