@@ -31,7 +31,6 @@ export class FleetQueue implements JobQueue {
 	private readonly running = new Map<string, AbortController>();
 	/** Jobs this process queued and has not yet seen start: it keeps their place in line up to date. */
 	private readonly waitingHere = new Map<string, Job>();
-	private readonly releases = new Map<string, () => void>();
 	private timers: NodeJS.Timeout[] = [];
 	private queuedCount = 0;
 
@@ -48,9 +47,9 @@ export class FleetQueue implements JobQueue {
 		return () => undefined;
 	}
 
-	async enqueue(job: Job, release: () => void): Promise<void> {
+	/** `release` is a no-op here: the vault frees the member's slot when the job closes, on whichever process. */
+	async enqueue(job: Job): Promise<void> {
 		this.waitingHere.set(job.id, job);
-		this.releases.set(job.id, release);
 		await this.queue.add('image', { id: job.id }, { jobId: bullId(job.id) });
 		void this.updatePlaces();
 	}
@@ -71,6 +70,11 @@ export class FleetQueue implements JobQueue {
 			maxStalledCount: 1000,
 		});
 		this.worker.on('error', (error: unknown) => this.o.logger.warn({ err: error }, 'job worker error'));
+		// A process stopped renewing its lock (it died or froze): its job goes back in line for any process.
+		this.worker.on('stalled', (bullJobId: string) => this.o.logger.warn({ bullJobId }, 'job stalled: its process stopped answering; queued again'));
+		this.worker.on('failed', (bull: BullJob<{ id: string }> | undefined, error: Error) =>
+			this.o.logger.error({ err: error, jobId: bull?.data.id }, 'job failed in the queue; the open-job sweep will queue it again'),
+		);
 		this.timers.push(
 			setInterval(() => void this.sweep().catch((error: unknown) => this.o.logger.warn({ err: error }, 'open-job sweep failed')), 15_000).unref(),
 		);
@@ -93,19 +97,18 @@ export class FleetQueue implements JobQueue {
 
 	private async process(bull: BullJob<{ id: string }>): Promise<void> {
 		const id = bull.data.id;
-		this.waitingHere.delete(id);
+		const queuedHere = this.waitingHere.delete(id);
 		const job = await this.executor.runnable(id);
 		if (!job) return;
 		const abort = new AbortController();
 		this.running.set(id, abort);
 		this.o.metrics.runningJobs.set(this.running.size);
 		try {
-			if (!this.releases.has(id)) this.o.logger.info({ jobId: id, state: job.state, taskId: job.taskId }, 'resuming job');
+			// Queued by another process, or left half-done by one that died: say where it stood when this one took it.
+			if (!queuedHere || job.state !== 'reserved') this.o.logger.info({ jobId: id, state: job.state, taskId: job.taskId }, 'picked up job from the fleet');
 			await this.executor.run(job, abort.signal);
 		} finally {
 			this.running.delete(id);
-			this.releases.get(id)?.();
-			this.releases.delete(id);
 			this.o.metrics.runningJobs.set(this.running.size);
 		}
 	}
@@ -116,10 +119,15 @@ export class FleetQueue implements JobQueue {
 			const waiting = await this.queue.getJobs(['waiting', 'prioritized'], 0, 500, true);
 			this.queuedCount = waiting.length;
 			this.o.metrics.queueLength.set(waiting.length);
+			const stillWaiting = new Set<string>();
 			waiting.forEach((bull, index) => {
 				const job = this.waitingHere.get(bull.data.id);
-				if (job) this.executor.progress(job).update('waiting', index + 1);
+				if (!job) return;
+				stillWaiting.add(job.id);
+				this.executor.progress(job).update('waiting', index + 1);
 			});
+			// Jobs another process started are no longer this one's to show.
+			for (const id of this.waitingHere.keys()) if (!stillWaiting.has(id) && !this.running.has(id)) this.waitingHere.delete(id);
 		} catch (error) {
 			this.o.logger.debug({ err: error }, 'could not read places in line');
 		}
