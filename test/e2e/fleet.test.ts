@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../redis-server.js';
 import { shardOf } from '../emulators/discord/index.js';
-import { createWorld, freePort, imagine, newUserId, outcome, replyContent, usage, type BotProcess, type World } from './harness.js';
+import { createWorld, freePort, imagine, newUserId, replyContent, usage, type BotProcess, type World } from './harness.js';
 
 /** Snowflakes whose shard (of two) is known: (id >> 22) % 2. */
 const guildOn = (shard: 0 | 1, n: number) => String(((1n << 40n) + BigInt(2 * n + shard)) << 22n);
