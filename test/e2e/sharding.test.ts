@@ -68,7 +68,8 @@ describe('sharding', () => {
 	});
 
 	it('exits 1, saying what to do, when Discord refuses a shard count that is too low (4011)', async () => {
-		const pinned = spawnBot({ ...world.env, SHARD_COUNT: '1' }, world.dataDir);
+		// Its own SQLite file: the running bot holds the shared one (one process per file).
+		const pinned = spawnBot({ ...world.env, SHARD_COUNT: '1', STORE_URL: `sqlite://${world.dataDir}/pinned.sqlite` }, world.dataDir);
 		expect((await pinned.exited).code).toBe(1);
 		expect(pinned.logs.find((l) => l.level === 60)).toMatchObject({
 			code: 4011,
