@@ -7,6 +7,8 @@ import { jobKeys, jobSchema } from './job-record.js';
 import { counterSchema, keys as ledgerKeys, reservationSchema, utcDay, type Reservation } from './ledger/records.js';
 import type { Logger } from './log.js';
 import { CORRUPT, type Store, type Tx } from './store.js';
+import { copyVaultRecords, isVaultKey } from './store-copy.js';
+import { RedisVault } from './vault/redis.js';
 
 const META_KEY = 'meta:schema';
 const metaSchema = z.object({ v: z.literal(1), version: z.number().int().nonnegative() });
@@ -92,7 +94,23 @@ const toV3: Step = {
 	},
 };
 
-export const STEPS: readonly Step[] = [toV2, toV3];
+/** v4: on Redis, money and jobs move from Keyv records into the fleet vault's plain keys (Lua-updated). */
+const toV4: Step = {
+	version: 4,
+	what: 'on Redis: accounts, pools, reservations and jobs moved into the fleet vault',
+	async run(store, tx) {
+		if (!store.redis) return {};
+		const copied = await copyVaultRecords(store, new RedisVault(store.redis));
+		let removed = 0;
+		for await (const { key } of store.scan('', z.unknown(), { keys: isVaultKey })) {
+			await tx.delete(key);
+			removed += 1;
+		}
+		return { ...copied, removedKeyvRecords: removed };
+	},
+};
+
+export const STEPS: readonly Step[] = [toV2, toV3, toV4];
 export const SCHEMA_VERSION = STEPS.reduce((max, s) => Math.max(max, s.version), 1);
 
 /** Brings the store to SCHEMA_VERSION. Refuses a store written by a newer version, which this one cannot read safely. */

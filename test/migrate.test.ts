@@ -105,3 +105,53 @@ describe('migration from v1', () => {
 		await expect(migrate(store, logger)).rejects.toThrow(/newer imagine-bot/);
 	});
 });
+
+describe('migration of a Redis store written by v1', () => {
+	it('moves money and jobs from Keyv records into the fleet vault, keeping every cent', async () => {
+		const { hasRedis, startRedis } = await import('./redis-server.js');
+		if (!hasRedis) return;
+		const redis = await startRedis();
+		try {
+			// The landed code kept the same records through Keyv on Redis: load the fixture's records there as they are.
+			const before = await money();
+			const { default: KeyvRedis } = await import('@keyv/redis');
+			const Keyv = (await import('keyv')).default;
+			const raw = new Keyv({ store: new KeyvRedis(redis.url), namespace: 'imagine-bot' });
+			for await (const { key, value } of store.scan('', z.unknown())) await raw.set(key, value);
+			await raw.disconnect();
+
+			const { createVault } = await import('../src/vault/index.js');
+			const onRedis = await Store.open(redis.url, logger);
+			try {
+				await migrate(onRedis, logger);
+				const vault = createVault(onRedis);
+				expect(vault.kind).toBe('redis');
+				const l = new Ledger(onRedis, vault, { period: 'monthly', defaultLimit: 1_000_000, globalLimit: 100_000_000, logger, now: () => NOW });
+				const rows = await Promise.all([U1, U2, U3].map((userId) => l.standing({ guildId: G, userId })));
+				const dm = await l.standing({ guildId: null, userId: U3 });
+				expect({
+					rows: rows.map((r) => [r.spent, r.reserved, r.images, r.limit, r.limitSource.kind, r.guild?.spent, r.guild?.reserved, r.global?.spent]),
+					dm: [dm.spent, dm.images],
+				}).toEqual(before);
+				expect((await vault.openJobs()).map((j) => j.id)).toEqual(['1300000000000000008', '1300000000000000009']);
+				const charges = [];
+				for await (const r of l.charges(G, l.currentPeriod())) charges.push(r.id);
+				expect(charges).toHaveLength(8);
+				expect(await l.top(G)).toEqual([
+					{ userId: U1, spent: 150_000, images: 3 },
+					{ userId: U2, spent: 50_000, images: 1 },
+					{ userId: U3, spent: 0, images: 1 },
+				]);
+				// The Keyv copies are gone: one source of truth.
+				expect(await onRedis.get(`ledger:pool:${G}:m2026-11`, z.unknown())).toBeUndefined();
+				// It committed and ends a held reservation exactly once, through the Lua step.
+				expect(await l.commit('1300000000000000008')).toBe('committed');
+				expect(await l.commit('1300000000000000008')).toBe('already-ended');
+			} finally {
+				await onRedis.close();
+			}
+		} finally {
+			await redis.close();
+		}
+	});
+});

@@ -291,4 +291,58 @@ export class RedisVault implements Vault {
 
 	/** The store owns the client and closes it. */
 	async dispose(): Promise<void> {}
+
+	// ── Import: records copied from the embedded layout (migrate-store, or an older Redis store) ────────
+
+	/** A member's account (`userId` set) or a pool, as it stood; the leaders board follows accounts. */
+	async importCounter(scope: string, periodKey: string, userId: string | undefined, c: Counter & { name?: string | undefined }): Promise<void> {
+		const fields: Record<string, string> = {
+			spent: String(c.spent),
+			reserved: String(c.reserved),
+			images: String(c.images),
+			...(c.name ? { name: c.name } : {}),
+		};
+		if (userId === undefined) {
+			await this.client.hSet(this.key('pool', scope, periodKey), fields);
+			return;
+		}
+		await this.client
+			.multi()
+			.hSet(this.key('acct', scope, periodKey, userId), fields)
+			.zAdd(this.key('spent', scope, periodKey), { score: c.spent, value: userId })
+			.exec();
+	}
+
+	async importReservation(r: Reservation): Promise<void> {
+		const pairs = Object.fromEntries(Object.entries(r).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))) as Record<string, string>;
+		await this.client
+			.multi()
+			.hSet(this.key('res', r.id), pairs)
+			.zAdd(this.key('rx', r.scope, r.periodKey), { score: r.createdAt, value: r.id })
+			.exec();
+	}
+
+	async importDay(scope: string, date: string, d: { spent: number; images: number }): Promise<void> {
+		await this.client.hSet(this.key('day', scope, date), { spent: String(d.spent), images: String(d.images) });
+	}
+
+	async importCapNotes(scope: string, periodKey: string, sent: ReadonlyArray<80 | 100>): Promise<void> {
+		if (sent.length > 0) await this.client.sAdd(this.key('notes', scope, periodKey), sent.map(String));
+	}
+
+	/** A job, open (to be picked up by the fleet) or finished (for its buttons and retention). */
+	async importJob(job: Job, open: boolean): Promise<void> {
+		const tx = this.client.multi().set(this.key('job', job.id), JSON.stringify(job));
+		if (open) tx.zAdd(this.key('jobs', 'open'), { score: job.createdAt, value: job.id }).sAdd(this.key('active', job.userId), job.id);
+		else tx.zAdd(this.key('jobs', 'done'), { score: job.finishedAt ?? job.updatedAt, value: job.id });
+		await tx.exec();
+	}
+
+	/** True when the vault holds any job or reservation (an import target must start empty). */
+	async isEmpty(): Promise<boolean> {
+		for (const pattern of [this.key('job', '*'), this.key('res', '*')]) {
+			for await (const keys of this.client.scanIterator({ MATCH: pattern, COUNT: 1000 })) if (keys.length > 0) return false;
+		}
+		return true;
+	}
 }
