@@ -1,47 +1,34 @@
 // The store contract on both adapters: typed reads, corrupt records, serialized writes.
 // SQLite always; Redis against a real redis-server (installed by .ci/run; required when CI=true).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './e2e/harness.js';
+import { hasRedis, startRedis, type RedisServer } from './redis-server.js';
 import { z } from 'zod';
 import { Ledger } from '../src/ledger/index.js';
 import { createVault } from '../src/vault/index.js';
 import { CORRUPT, Store } from '../src/store.js';
 
 const logger = pino({ level: 'silent' });
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedis && process.env.CI) throw new Error('redis-server is required in CI (.ci/run installs it with apt-get)');
 if (!hasRedis) process.stderr.write('store.test: redis-server not found; testing SQLite only (apt-get install redis-server to include Redis)\n');
 
 let dir: string;
-let redis: ChildProcess | undefined;
+let redis: RedisServer | undefined;
 let redisUrl = '';
 
 beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), 'store-'));
 	if (hasRedis) {
-		const port = await freePort();
-		redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-		redisUrl = `redis://127.0.0.1:${port}`;
-		for (let i = 0; i < 50; i++) {
-			const ok = await new Promise<boolean>((resolve) => {
-				const s = createServer();
-				s.once('error', () => resolve(true)); // port taken = redis is listening
-				s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
-			});
-			if (ok) break;
-			await new Promise((r) => setTimeout(r, 100));
-		}
+		redis = await startRedis();
+		redisUrl = redis.url;
 	}
 });
 
-afterAll(() => {
-	redis?.kill();
+afterAll(async () => {
+	await redis?.close();
 	rmSync(dir, { recursive: true, force: true });
 });
 

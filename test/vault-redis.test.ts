@@ -1,7 +1,5 @@
 // The Redis vault against a real redis-server: the Vault contract, and the fleet proof — three processes'
 // worth of clients reserving and closing at once never overspend and end every reservation exactly once.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createClient, type RedisClientType } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../src/job-record.js';
@@ -9,23 +7,13 @@ import { utcDay } from '../src/ledger/records.js';
 import { CORRUPT } from '../src/store.js';
 import { RedisVault } from '../src/vault/redis.js';
 import type { CloseResult, Limits, OpenRequest, OpenResult } from '../src/vault/vault.js';
+import { hasRedis, startRedis, type RedisServer } from './redis-server.js';
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedis && process.env.CI) throw new Error('redis-server is required in CI (.ci/run installs it with apt-get)');
 if (!hasRedis) process.stderr.write('vault-redis.test: redis-server not found; skipped (apt-get install redis-server)\n');
 
-let server: ChildProcess | undefined;
+let server: RedisServer | undefined;
 let url = '';
 const clients: RedisClientType[] = [];
-
-function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
-}
 
 async function connect(): Promise<RedisClientType> {
 	const client = createClient({ url, disableOfflineQueue: true }) as RedisClientType;
@@ -37,23 +25,13 @@ async function connect(): Promise<RedisClientType> {
 
 beforeAll(async () => {
 	if (!hasRedis) return;
-	const port = await freePort();
-	server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-	url = `redis://127.0.0.1:${port}`;
-	for (let i = 0; i < 100; i++) {
-		const listening = await new Promise<boolean>((resolve) => {
-			const s = createServer();
-			s.once('error', () => resolve(true)); // port taken = redis is listening
-			s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
-		});
-		if (listening) break;
-		await new Promise((r) => setTimeout(r, 50));
-	}
+	server = await startRedis();
+	url = server.url;
 });
 
 afterAll(async () => {
 	await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
-	server?.kill();
+	await server?.close();
 });
 
 const PERIOD = '2025-01';

@@ -35,6 +35,28 @@ export const reservationSchema = z.object({
 });
 export type Reservation = z.infer<typeof reservationSchema>;
 
+/** The reservation a job opens with: its price held in a scope's period, and what was asked (for the export). */
+export function heldReservation(
+	job: { id: string; userId: string; userName?: string | undefined; price: number; prompt: string; aspectRatio: string },
+	scope: string,
+	periodKey: string,
+	now: number,
+): Reservation {
+	return {
+		v: 1,
+		id: job.id,
+		scope,
+		userId: job.userId,
+		periodKey,
+		amount: job.price,
+		state: 'held',
+		createdAt: now,
+		...(job.userName ? { userName: job.userName } : {}),
+		prompt: job.prompt,
+		aspectRatio: job.aspectRatio,
+	};
+}
+
 export const userLimitSchema = z.object({ v: z.literal(1), limit: nonNegative });
 
 export const guildSettingsSchema = z.object({

@@ -9,6 +9,7 @@ import {
 	counterSchema,
 	dayTotalSchema,
 	emptyCounter,
+	heldReservation,
 	indexMarkerSchema,
 	keys,
 	reservationSchema,
@@ -42,19 +43,7 @@ export class LocalVault implements Vault {
 			if (over(counters.pool, limits.guildCap)) return { status: 'refused', reason: 'guild', counters };
 			if (over(counters.account, limits.user)) return { status: 'refused', reason: 'user', counters };
 
-			const reservation: Reservation = {
-				v: 1,
-				id: job.id,
-				scope,
-				userId: job.userId,
-				periodKey,
-				amount,
-				state: 'held',
-				createdAt: request.now,
-				...(job.userName ? { userName: job.userName } : {}),
-				prompt: job.prompt,
-				aspectRatio: job.aspectRatio,
-			};
+			const reservation: Reservation = heldReservation(job, scope, periodKey, request.now);
 			await this.adjust(tx, reservation, (c) => {
 				c.reserved += amount;
 			});

@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { RedisClientType } from '@keyv/redis';
 import { jobSchema, type Job } from '../job-record.js';
-import { GLOBAL_SCOPE, reservationSchema, utcDay, type Reservation } from '../ledger/records.js';
+import { GLOBAL_SCOPE, heldReservation, reservationSchema, utcDay, type Reservation } from '../ledger/records.js';
 import { CORRUPT, type Read } from '../store.js';
 import { CLOSE, OPEN, PRUNE, RESET_SPEND, SAVE } from './redis-scripts.js';
 import type { CloseRequest, CloseResult, Counter, Counters, OpenRequest, OpenResult, RefusalReason, TopRow, Vault } from './vault.js';
@@ -124,19 +124,7 @@ export class RedisVault implements Vault {
 		const { job, scope, periodKey, limits, now } = request;
 		const amount = job.price;
 		if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`reservation amount must be a positive integer, got ${amount}`);
-		const reservation: Reservation = {
-			v: 1,
-			id: job.id,
-			scope,
-			userId: job.userId,
-			periodKey,
-			amount,
-			state: 'held',
-			createdAt: now,
-			...(job.userName ? { userName: job.userName } : {}),
-			prompt: job.prompt,
-			aspectRatio: job.aspectRatio,
-		};
+		const reservation: Reservation = heldReservation(job, scope, periodKey, now);
 		const pairs = Object.entries(reservation).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
 		const reply = asArray(
 			await this.run(SCRIPTS.open, [
