@@ -1,7 +1,7 @@
-// The stored job: what one image request is, and the small indexes that find open and old jobs.
-// One record per job plus one marker per open or finished job, so no write rewrites a growing list.
+// The stored job: what one image request is. The vaults keep it (with one marker per open or finished job
+// locally, so no write rewrites a growing list).
 import { z } from 'zod';
-import { CORRUPT, type Read, type Store, type Tx } from './store.js';
+import { CORRUPT, type Read } from './store.js';
 
 export const JOB_KINDS = ['imagine', 'reroll', 'remix'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -40,8 +40,6 @@ export const jobSchema = z.object({
 export type Job = z.infer<typeof jobSchema>;
 export type NewJob = Omit<Job, 'v' | 'state' | 'createdAt' | 'updatedAt' | 'kind'> & { kind?: JobKind };
 
-const markerSchema = z.object({ v: z.literal(1) });
-const MARKER = { v: 1 } as const;
 const pad = (ms: number) => String(Math.max(0, Math.floor(ms))).padStart(13, '0');
 
 export const jobKeys = {
@@ -53,56 +51,6 @@ export const jobKeys = {
 	done: (finishedAt: number, id: string) => `jobs:done:${pad(finishedAt)}:${id}`,
 	donePrefix: 'jobs:done:',
 };
-
-export async function readJob(store: Store | Tx, id: string): Promise<Read<Job>> {
-	return store.get(jobKeys.job(id), jobSchema);
-}
-
-/** Writes a new job and marks it open. */
-export async function insertJob(tx: Tx, job: Job): Promise<void> {
-	await tx.set(jobKeys.job(job.id), job);
-	await tx.set(jobKeys.open(job.id), MARKER);
-}
-
-/** Writes the final record, closes the job and files it for retention. */
-export async function closeJob(tx: Tx, job: Job & { finishedAt: number }): Promise<void> {
-	await tx.set(jobKeys.job(job.id), job);
-	await tx.delete(jobKeys.open(job.id));
-	await tx.set(jobKeys.done(job.finishedAt, job.id), MARKER);
-}
-
-/** Ids of open jobs, oldest id first. */
-export async function openJobIds(store: Store): Promise<string[]> {
-	const ids: string[] = [];
-	for await (const { key } of store.scan(jobKeys.openPrefix, markerSchema)) ids.push(key.slice(jobKeys.openPrefix.length));
-	// Snowflakes: a shorter id is older; equal lengths compare as text.
-	return ids.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/**
- * Deletes finished jobs that ended before `cutoff`, `batch` at a time (one short write each, so jobs and
- * commands are never held up for long). Their buttons then answer "too old". Returns how many went.
- */
-export async function pruneJobs(store: Store, cutoff: number, batch = 200): Promise<number> {
-	let pruned = 0;
-	for (;;) {
-		const keys: string[] = [];
-		for await (const { key } of store.scan(jobKeys.donePrefix, markerSchema, { batch })) {
-			const finishedAt = Number(key.slice(jobKeys.donePrefix.length, jobKeys.donePrefix.length + 13));
-			if (finishedAt >= cutoff || keys.length >= batch) break;
-			keys.push(key);
-		}
-		if (keys.length === 0) return pruned;
-		await store.write(async (tx) => {
-			for (const key of keys) {
-				await tx.delete(jobKeys.job(key.slice(jobKeys.donePrefix.length + 14)));
-				await tx.delete(key);
-			}
-		});
-		pruned += keys.length;
-		if (keys.length < batch) return pruned;
-	}
-}
 
 export function isJob(read: Read<Job>): read is Job {
 	return read !== undefined && read !== CORRUPT;

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Audit } from '../src/audit.js';
-import { jobKeys, openJobIds, pruneJobs, readJob } from '../src/job-record.js';
+import { jobKeys } from '../src/job-record.js';
 import { Ledger } from '../src/ledger/index.js';
 import { SCHEMA_VERSION, migrate } from '../src/migrate.js';
 import { LocalVault } from '../src/vault/local.js';
@@ -61,14 +61,15 @@ describe('migration from v1', () => {
 		expect((await audit.history(G, U1)).map((e) => e.action)).toEqual(['set']);
 		expect((await audit.history(G, undefined, 100)).map((e) => e.action)).toEqual(['reset', 'set', 'cap', 'default']);
 
-		expect(await openJobIds(store)).toEqual(['1300000000000000008', '1300000000000000009']);
-		const open = await readJob(store, '1300000000000000009');
+		const vault = new LocalVault(store);
+		expect((await vault.openJobs()).map((j) => j.id)).toEqual(['1300000000000000008', '1300000000000000009']);
+		const open = await vault.job('1300000000000000009');
 		expect(open !== CORRUPT && open).toMatchObject({ state: 'submitted', kind: 'imagine', taskId: 'task-1300000000000000009' });
 
 		// Finished jobs were filed for retention: pruning everything leaves the open ones alone.
-		expect(await pruneJobs(store, NOW + 1, 3)).toBe(7);
-		expect(await readJob(store, '1300000000000000001')).toBeUndefined();
-		expect(await readJob(store, '1300000000000000008')).not.toBeUndefined();
+		expect(await vault.prune(NOW + 1)).toBe(7);
+		expect(await vault.job('1300000000000000001')).toBeUndefined();
+		expect(await vault.job('1300000000000000008')).not.toBeUndefined();
 		expect(await store.get(jobKeys.open('1300000000000000008'), z.unknown())).toBeDefined();
 
 		// Pools no longer list members; charges are listed by period with what was asked; days add up.

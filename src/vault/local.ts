@@ -2,7 +2,7 @@
 // which is one SQLite transaction, and the store serializes every write in this process. One process per
 // file (src/sqlite-lock.ts) makes that enough. Each operation touches a fixed set of small records, so its
 // cost does not grow with the number of members who spent this period.
-import { closeJob, insertJob, jobKeys, jobSchema, type Job } from '../job-record.js';
+import { jobKeys, jobSchema, type Job } from '../job-record.js';
 import {
 	GLOBAL_SCOPE,
 	capNotesSchema,
@@ -22,6 +22,19 @@ import type { CloseRequest, CloseResult, Counter, Counters, OpenRequest, OpenRes
 
 const MARKER = { v: 1 } as const;
 const PRUNE_BATCH = 200;
+
+/** Writes a new job and marks it open. */
+async function insertJob(tx: Tx, job: Job): Promise<void> {
+	await tx.set(jobKeys.job(job.id), job);
+	await tx.set(jobKeys.open(job.id), MARKER);
+}
+
+/** Writes the final record, closes the job and files it for retention. */
+async function closeJob(tx: Tx, job: Job & { finishedAt: number }): Promise<void> {
+	await tx.set(jobKeys.job(job.id), job);
+	await tx.delete(jobKeys.open(job.id));
+	await tx.set(jobKeys.done(job.finishedAt, job.id), MARKER);
+}
 
 const counterOf = (read: Read<StoredCounter>): Counter => (read === undefined || read === CORRUPT ? emptyCounter() : read);
 
