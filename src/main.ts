@@ -22,6 +22,7 @@ import { ShardHealth } from './shards.js';
 import { Store, StoreError } from './store.js';
 import { DurationHistory } from './task-durations.js';
 import { TaskWaiters } from './task-waiters.js';
+import { CallbackRelay } from './callback-relay.js';
 import { TaskWatch } from './task-watch.js';
 
 /** Close codes after which a shard never reconnects, and what the operator should do about each. */
@@ -91,6 +92,9 @@ async function main(): Promise<void> {
 	const history = new DurationHistory(store, logger);
 	await history.load();
 	const waiters = new TaskWaiters();
+	// A fleet shares callbacks: the process that receives one tells the others over Redis.
+	const relay = store.redis && config.hiapiCallbackUrl !== undefined ? new CallbackRelay(store.redis, waiters, logger) : undefined;
+	await relay?.start();
 	const tasks = new TaskWatch({
 		hiapi,
 		history,
@@ -136,7 +140,13 @@ async function main(): Promise<void> {
 					metrics,
 					logger,
 					...(callbackPath && config.hiapiWebhookSecret
-						? { callback: { path: callbackPath, secret: config.hiapiWebhookSecret, onTask: (task, at) => waiters.deliver(task, at) } }
+						? {
+								callback: {
+									path: callbackPath,
+									secret: config.hiapiWebhookSecret,
+									onTask: (task, at) => (relay ? relay.deliver(task, at) : waiters.deliver(task, at)),
+								},
+							}
 						: {}),
 				});
 
@@ -153,6 +163,7 @@ async function main(): Promise<void> {
 		http?.close();
 		await history.flush();
 		await hiapi.close();
+		await relay?.stop();
 		await store.close();
 		logger.info({ finished, leftOpen, ms: Date.now() - t0 }, 'stopped');
 		logger.flush();
