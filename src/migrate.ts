@@ -129,6 +129,11 @@ export async function migrate(store: Store, log: Logger): Promise<void> {
 			await tx.set(META_KEY, { v: 1, version: step.version });
 			return result;
 		});
-		log.info({ from: step.version - 1, to: step.version, ...counts, ms: Date.now() - t0 }, `store migrated: ${step.what}`);
+		// A new store (or a step with nothing to move here) is worth a debug line, not an announcement.
+		const moved = Object.values(counts).some((n) => n > 0);
+		(moved ? log.info.bind(log) : log.debug.bind(log))(
+			{ from: step.version - 1, to: step.version, ...counts, ms: Date.now() - t0 },
+			`store migrated: ${step.what}`,
+		);
 	}
 }

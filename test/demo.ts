@@ -193,10 +193,11 @@ async function demo(): Promise<void> {
 		const identify = world.discord.identifies[0] as { intents?: number } | undefined;
 		check(identify, 'the bot never sent a gateway IDENTIFY');
 		const intents = identify.intents ?? 0;
-		check((intents & GatewayIntentBits.Guilds) !== 0, `the bot identified without the Guilds intent (intents ${intents})`);
+		// Interactions need no gateway intents, and asking for none keeps memory flat however many servers.
+		check(intents === 0, `the bot asked for gateway intents it does not need (intents ${intents})`);
 		say(
 			connected ? logTime(connected) : Date.now(),
-			`bot connected (pid ${bot.child.pid}): gateway IDENTIFY with intents ${intents} = ${intentNames(intents)}; ready as ${JSON.stringify(connected?.user ?? '?')} in ${JSON.stringify(connected?.guilds ?? '?')} guild(s)`,
+			`bot connected (pid ${bot.child.pid}): gateway IDENTIFY with intents ${intents} = ${intentNames(intents)}; ready as ${JSON.stringify(connected?.user ?? '?')} on shard(s) ${JSON.stringify(connected?.shards ?? '?')}`,
 		);
 
 		const userId = newUserId();
