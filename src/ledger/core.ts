@@ -8,7 +8,7 @@ import { periodAt, type BudgetPeriod, type Period } from '../period.js';
 import { CORRUPT, type Store } from '../store.js';
 import { resolveLimit, type LimitSource, type ResolvedLimit } from './limits.js';
 import { jobSchema, type Job } from '../job-record.js';
-import type { Counters, TopRow, Vault } from '../vault/vault.js';
+import type { Counter, Counters, TopRow, Vault } from '../vault/vault.js';
 import { guildSettingsSchema, keys, scopeOf, userLimitSchema, utcDay, type GuildSettings, type Reservation } from './records.js';
 
 export interface Who {
@@ -19,11 +19,7 @@ export interface Who {
 	roleIds?: readonly string[];
 }
 
-export interface Counter {
-	spent: number;
-	reserved: number;
-	images: number;
-}
+export type { Counter } from '../vault/vault.js';
 
 export interface Pool extends Counter {
 	limit: number | undefined;
@@ -158,7 +154,8 @@ export class LedgerCore {
 			return 'missing';
 		}
 		if (result.status === 'already-closed') return 'already-ended';
-		if (cap !== undefined) {
+		// The reservation says which period the notes are about; read it only when there is a note to post.
+		if (cap !== undefined && result.capNotes.length > 0) {
 			const reservation = await this.vault.reservation(job.id);
 			const period =
 				reservation?.periodKey === this.currentPeriod().key ? this.currentPeriod() : { key: reservation?.periodKey ?? '', start: 0, resetsAt: null };
