@@ -7,9 +7,9 @@ import {
 	PermissionFlagsBits,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { MAX_TERMS, MAX_TERM_LENGTH } from '../src/blocklist.js';
+import { MAX_TERMS, MAX_TERM_LENGTH } from '../src/moderation/blocklist.js';
 import type { Command } from '../src/command.js';
-import { COLOR, UserError, truncate } from '../src/messages.js';
+import { COLOR, UserError, truncate } from '../src/messages/texts.js';
 
 const term = { name: 'term', description: 'A word or phrase', type: ApplicationCommandOptionType.String, required: true, max_length: MAX_TERM_LENGTH } as const;
 

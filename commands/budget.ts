@@ -11,12 +11,12 @@ import {
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 	type User,
 } from 'discord.js';
-import { exportPeriod } from '../src/budget-export.js';
-import { reportPng } from '../src/budget-report.js';
+import { exportPeriod } from '../src/reports/export.js';
+import { reportPng } from '../src/reports/report.js';
 import type { Command } from '../src/command.js';
-import { memberRoleIds } from '../src/member-roles.js';
-import { COLOR, UserError, auditLine, limitSourceText, resetText } from '../src/messages.js';
-import { formatUsd, parseUsd } from '../src/money.js';
+import { memberRoleIds } from '../src/budget/member-roles.js';
+import { COLOR, UserError, auditLine, limitSourceText, resetText } from '../src/messages/texts.js';
+import { formatUsd, parseUsd } from '../src/util/money.js';
 
 export const MAX_AMOUNT_MICROS = 10_000 * 1_000_000;
 const OFF = /^(off|none|remove)$/i;

@@ -11,10 +11,10 @@ import {
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Command, Services } from '../src/command.js';
-import { REMIX_FIELDS, buildCustomId, type CustomId } from '../src/custom-id.js';
-import { isJob, type Job } from '../src/job-record.js';
-import { TEXT, UserError, truncate } from '../src/messages.js';
-import { checkPrompt, startImage } from '../src/start-job.js';
+import { REMIX_FIELDS, buildCustomId, type CustomId } from '../src/records/custom-id.js';
+import { isJob, type Job } from '../src/records/job.js';
+import { TEXT, UserError, truncate } from '../src/messages/texts.js';
+import { checkPrompt, startImage } from '../src/images/start.js';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const PROMPT_MAX = 1500;

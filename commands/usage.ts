@@ -6,9 +6,9 @@ import {
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Command } from '../src/command.js';
-import { memberRoleIds } from '../src/member-roles.js';
-import { COLOR, limitSourceText, resetText } from '../src/messages.js';
-import { formatUsd } from '../src/money.js';
+import { memberRoleIds } from '../src/budget/member-roles.js';
+import { COLOR, limitSourceText, resetText } from '../src/messages/texts.js';
+import { formatUsd } from '../src/util/money.js';
 
 const data = {
 	name: 'usage',

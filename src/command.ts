@@ -1,15 +1,15 @@
 // The contract between commands/ and the core: what a command is, and what its handlers may use.
 // It sits below both, so commands/ imports it from src/ and the wiring imports commands/, never a circle.
 import type { ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import type { Blocklist } from './blocklist.js';
+import type { Blocklist } from './moderation/blocklist.js';
 import type { Config } from './config.js';
-import type { CustomId, CustomIdAction } from './custom-id.js';
-import type { JobRunner } from './jobs.js';
-import type { Ledger } from './ledger/index.js';
+import type { CustomId, CustomIdAction } from './records/custom-id.js';
+import type { JobRunner } from './images/jobs.js';
+import type { Ledger } from './budget/index.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import type { ModLog } from './mod-log.js';
-import type { Pricing } from './pricing.js';
+import type { ModLog } from './moderation/mod-log.js';
+import type { Pricing } from './budget/pricing.js';
 
 /** What a command handler may use. Handlers stay thin: the work happens in these services. */
 export interface Services {

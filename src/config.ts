@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { parseUsd } from './money.js';
-import { BUDGET_PERIODS, type BudgetPeriod } from './period.js';
+import { parseUsd } from './util/money.js';
+import { BUDGET_PERIODS, type BudgetPeriod } from './util/period.js';
 
 export interface Config {
 	discordToken: string;

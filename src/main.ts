@@ -1,29 +1,29 @@
 // Composition root: config → logger → store → services → Discord; signals stop it cleanly.
 import { Events } from 'discord.js';
-import { Audit } from './audit.js';
-import { Blocklist } from './blocklist.js';
-import { attachRouter, createChannelPoster, createClient, createDelivery } from './bot.js';
+import { Audit } from './budget/audit.js';
+import { Blocklist } from './moderation/blocklist.js';
+import { attachRouter, createChannelPoster, createClient, createDelivery } from './app/router.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
-import { isExpectedWarning } from './discord-scale.js';
-import { startHttpServer } from './http.js';
+import { isExpectedWarning } from './app/discord-scale.js';
+import { startHttpServer } from './app/http.js';
 import { HiapiClient } from './hiapi/index.js';
-import { JobExecutor } from './job-executor.js';
-import { JobRunner } from './jobs.js';
-import type { JobQueue } from './queue.js';
-import { LocalQueue } from './queue-local.js';
-import { Ledger } from './ledger/index.js';
+import { JobExecutor } from './images/executor.js';
+import { JobRunner } from './images/jobs.js';
+import type { JobQueue } from './images/queue/queue.js';
+import { LocalQueue } from './images/queue/local.js';
+import { Ledger } from './budget/index.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { migrate } from './migrate.js';
+import { migrate } from './migrations/migrate.js';
 import { createVault } from './vault/index.js';
-import { ModLog } from './mod-log.js';
-import { Pricing } from './pricing.js';
-import { ShardHealth } from './shards.js';
-import { Store, StoreError } from './store.js';
-import { DurationHistory } from './task-durations.js';
-import { TaskWaiters } from './task-waiters.js';
-import { CallbackRelay } from './callback-relay.js';
-import { TaskWatch } from './task-watch.js';
+import { ModLog } from './moderation/mod-log.js';
+import { Pricing } from './budget/pricing.js';
+import { ShardHealth } from './app/shards.js';
+import { Store, StoreError } from './storage/store.js';
+import { DurationHistory } from './tasks/durations.js';
+import { TaskWaiters } from './tasks/waiters.js';
+import { CallbackRelay } from './tasks/relay.js';
+import { TaskWatch } from './tasks/watch.js';
 
 /** Close codes after which a shard never reconnects, and what the operator should do about each. */
 const FATAL_CLOSE: Record<number, string> = {
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
 	const executor = new JobExecutor({ ledger, hiapi, delivery: createDelivery(client), logger, metrics, tasks, taskTimeoutMs: config.taskTimeoutMs });
 	// One process: the in-process line. Redis: the fleet's shared BullMQ queue (loaded only then).
 	const queue: JobQueue = store.redis
-		? new (await import('./queue-fleet.js')).FleetQueue(executor, {
+		? new (await import('./images/queue/fleet.js')).FleetQueue(executor, {
 				client: store.redis,
 				maxConcurrent: config.maxConcurrentJobs,
 				lockMs: config.jobLockMs,

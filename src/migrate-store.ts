@@ -4,9 +4,9 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { z } from 'zod';
-import { migrate } from './migrate.js';
-import { copyStore } from './store-copy.js';
-import { Store } from './store.js';
+import { migrate } from './migrations/migrate.js';
+import { copyStore } from './migrations/store-copy.js';
+import { Store } from './storage/store.js';
 import { RedisVault } from './vault/redis.js';
 
 const argsSchema = z.object({

@@ -1,5 +1,5 @@
 // Which vault a store gets: the embedded one on SQLite, the Lua one on Redis.
-import type { Store } from '../store.js';
+import type { Store } from '../storage/store.js';
 import { LocalVault } from './local.js';
 import { RedisVault } from './redis.js';
 import type { Vault } from './vault.js';

@@ -2,7 +2,7 @@
 // which is one SQLite transaction, and the store serializes every write in this process. One process per
 // file (src/sqlite-lock.ts) makes that enough. Each operation touches a fixed set of small records, so its
 // cost does not grow with the number of members who spent this period.
-import { jobKeys, jobSchema, type Job } from '../job-record.js';
+import { jobKeys, jobSchema, type Job } from '../records/job.js';
 import {
 	GLOBAL_SCOPE,
 	capNotesSchema,
@@ -16,8 +16,8 @@ import {
 	utcDay,
 	type Reservation,
 	type StoredCounter,
-} from '../ledger/records.js';
-import { CORRUPT, type Read, type Store, type Tx } from '../store.js';
+} from '../records/budget.js';
+import { CORRUPT, type Read, type Store, type Tx } from '../storage/store.js';
 import type { CloseRequest, CloseResult, Counter, Counters, OpenRequest, OpenResult, TopRow, Vault } from './vault.js';
 
 const MARKER = { v: 1 } as const;

@@ -16,9 +16,9 @@
 //   active:{user}                 SET open job ids                  MAX_JOBS_PER_USER across the fleet
 import { createHash } from 'node:crypto';
 import type { RedisClientType } from '@keyv/redis';
-import { jobSchema, type Job } from '../job-record.js';
-import { GLOBAL_SCOPE, heldReservation, reservationSchema, utcDay, type Reservation } from '../ledger/records.js';
-import { CORRUPT, type Read } from '../store.js';
+import { jobSchema, type Job } from '../records/job.js';
+import { GLOBAL_SCOPE, heldReservation, reservationSchema, utcDay, type Reservation } from '../records/budget.js';
+import { CORRUPT, type Read } from '../storage/store.js';
 import { CLOSE, OPEN, PRUNE, RESET_SPEND, SAVE } from './redis-scripts.js';
 import type { CloseRequest, CloseResult, Counter, Counters, OpenRequest, OpenResult, RefusalReason, TopRow, Vault } from './vault.js';
 

@@ -2,9 +2,9 @@
 // relies on. `open` checks every limit and, in one step, holds the price, records the reservation and stores
 // the job; `close` ends the reservation exactly once (commit or refund) together with the job's final record.
 // Locally that step is one SQLite transaction; on Redis it is one Lua script, so it holds across processes.
-import type { Job } from '../job-record.js';
-import type { Reservation } from '../ledger/records.js';
-import type { Read } from '../store.js';
+import type { Job } from '../records/job.js';
+import type { Reservation } from '../records/budget.js';
+import type { Read } from '../storage/store.js';
 
 export interface Counter {
 	spent: number;

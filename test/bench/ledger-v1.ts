@@ -5,9 +5,9 @@
 // reservation is checked against and taken from every applicable limit at once.
 import { z } from 'zod';
 import type { Logger } from '../../src/log.js';
-import { formatUsd } from '../../src/money.js';
-import { periodAt, type BudgetPeriod, type Period } from '../../src/period.js';
-import { CORRUPT, type Read, type Store, type Tx } from '../../src/store.js';
+import { formatUsd } from '../../src/util/money.js';
+import { periodAt, type BudgetPeriod, type Period } from '../../src/util/period.js';
+import { CORRUPT, type Read, type Store, type Tx } from '../../src/storage/store.js';
 
 export interface Who {
 	/** null for DMs, which share one scope of their own. */

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { Ledger } from '../../src/ledger/index.js';
-import { periodAt } from '../../src/period.js';
+import { Ledger } from '../../src/budget/index.js';
+import { periodAt } from '../../src/util/period.js';
 import { LocalVault } from '../../src/vault/local.js';
-import { Store } from '../../src/store.js';
+import { Store } from '../../src/storage/store.js';
 import { Ledger as LedgerV1 } from './ledger-v1.js';
 
 const logger = pino({ level: 'silent' });

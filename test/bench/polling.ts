@@ -1,6 +1,6 @@
 // Fixed 5 s polling vs the adaptive plan on the same task durations, on an injected clock: the plan is learned from
 // 200 recorded durations (as the bot keeps them) and judged on 5,000 fresh tasks from the same distribution.
-import { fixedPlan, learnPlan, type PollPlan } from '../../src/poll-schedule.js';
+import { fixedPlan, learnPlan, type PollPlan } from '../../src/tasks/poll-plan.js';
 import { mean, ms, percentile, seeded, sortNum } from './util.js';
 
 export interface PollingRow {

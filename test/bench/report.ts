@@ -2,8 +2,8 @@
 import { envInt, ms, percentile, sortNum } from './util.js';
 
 export async function benchReport(): Promise<void> {
-	const { renderReport } = await import('../../src/report-chart.js');
-	const { writeExport } = await import('../../src/export-csv.js');
+	const { renderReport } = await import('../../src/reports/chart.js');
+	const { writeExport } = await import('../../src/reports/csv.js');
 	const { mkdtemp, rm } = await import('node:fs/promises');
 	const { tmpdir } = await import('node:os');
 	const path = await import('node:path');

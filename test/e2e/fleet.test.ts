@@ -1,7 +1,7 @@
 // Two real bot processes on one real Redis, each running one of two shards, against the Discord emulator (which
 // routes each guild to its shard): one wallet across both, and a job finished by the fleet when its process dies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../redis-server.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { shardOf } from '../emulators/discord/index.js';
 import { createWorld, freePort, imagine, newUserId, replyContent, usage, type BotProcess, type World } from './harness.js';
 

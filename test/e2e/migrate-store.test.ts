@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { APIApplicationCommandInteractionDataOption, APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../redis-server.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { ROOT, createWorld, imagine, newUserId, outcome, usage, type BotProcess, type World } from './harness.js';
 
 const MANAGE_GUILD = String(1n << 5n);

@@ -1,0 +1,69 @@
+// How a job's messages reach Discord after the interaction was acknowledged: edit the original response
+// while its token lives, else post in the channel where the bot may. Needs no Interaction object, so a
+// job resumed after a restart (or by another process) delivers the same way.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
+import type { Job } from '../records/job.js';
+import type { Logger } from '../log.js';
+import { truncate } from '../messages/texts.js';
+
+/** Interaction tokens live 15 minutes; stop using one a little before that. */
+export const TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
+
+export interface ReplyFile {
+	name: string;
+	data: Buffer;
+	contentType: string;
+}
+export interface Reply {
+	content: string;
+	embeds?: APIEmbed[];
+	files?: ReplyFile[];
+	/** Buttons under the message; absent = none (progress and errors carry none). */
+	components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+	/** User ids that may be pinged; nobody else ever is. */
+	mentionUsers?: string[];
+}
+
+/** The two REST calls delivery needs (implemented over discord.js REST in bot.ts). */
+export interface Delivery {
+	editOriginal(job: Job, reply: Reply): Promise<void>;
+	postInChannel(job: Job, reply: Reply): Promise<void>;
+	/** A new message on the interaction (ephemeral: only the member who asked sees it). */
+	followUp(job: Job, reply: Reply, options: { ephemeral: boolean }): Promise<void>;
+}
+
+export type Delivered = 'reply' | 'channel' | 'undeliverable';
+
+/**
+ * Edits the original response, retrying transient Discord failures while the token lives; once it has
+ * expired, posts in the channel mentioning the user where the bot may, else reports 'undeliverable'.
+ */
+export async function deliverReply(delivery: Delivery, job: Job, reply: Reply, log: Logger, now: () => number): Promise<Delivered> {
+	let delay = 1000;
+	while (now() - job.createdAt < TOKEN_LIFETIME_MS) {
+		try {
+			await delivery.editOriginal(job, reply);
+			return 'reply';
+		} catch (error) {
+			const code = (error as { code?: unknown }).code;
+			const status = (error as { status?: unknown }).status;
+			if (code === 50027 || code === 10015) break; // token expired or unknown: the reply is gone
+			if (typeof status === 'number' && status >= 400 && status < 500 && status !== 429) {
+				log.error({ err: error, status, code }, 'Discord refused the reply edit');
+				break;
+			}
+			log.warn({ err: error, status, code, retryInMs: delay }, 'editing the reply failed; retrying');
+			await sleep(delay);
+			delay = Math.min(delay * 2, 30_000);
+		}
+	}
+	if (!job.canPostInChannel) return 'undeliverable';
+	try {
+		await delivery.postInChannel(job, { ...reply, content: truncate(`<@${job.userId}> ${reply.content}`, 2000), mentionUsers: [job.userId] });
+		return 'channel';
+	} catch (error) {
+		log.error({ err: error, channelId: job.channelId }, 'posting in the channel failed');
+		return 'undeliverable';
+	}
+}

@@ -1,0 +1,264 @@
+// Running one job, however it is queued: reserved → submitted → delivered | refunded. Each state is stored
+// (through the ledger's vault) before the step that needs it, so a job picked up again (after a restart, or
+// by another process of the fleet) resumes where it was, and every reservation ends exactly once.
+import { deliverReply, type Delivered, type Delivery, type Reply } from './delivery.js';
+import { HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from '../hiapi/index.js';
+import { isJob, type Job, type NewJob } from '../records/job.js';
+import type { Ledger, RefusalReason, Reservation, Standing, Who } from '../budget/index.js';
+import type { Logger } from '../log.js';
+import { discordTime, failureMessage, imageEmbed, lowBudgetText, resultButtons } from '../messages/texts.js';
+import type { Metrics } from '../metrics.js';
+import { Progress } from './progress.js';
+import { CORRUPT, type Read } from '../storage/store.js';
+import type { TaskWatch } from '../tasks/watch.js';
+
+export type CreateResult =
+	| { status: 'created'; job: Job; standing: Standing }
+	| { status: 'refused'; reason: RefusalReason; standing: Standing }
+	/** The member already has MAX_JOBS_PER_USER images in progress across the fleet. */
+	| { status: 'busy'; standing: Standing }
+	/** This interaction already made a job (a duplicate delivery): nothing to do. */
+	| { status: 'duplicate' };
+
+export interface JobExecutorOptions {
+	ledger: Ledger;
+	hiapi: HiapiClient;
+	delivery: Delivery;
+	logger: Logger;
+	metrics: Metrics;
+	/** Waits for hiapi tasks: adaptive polling and callbacks. */
+	tasks: TaskWatch;
+	taskTimeoutMs: number;
+	now?: () => number;
+}
+
+export class JobExecutor {
+	private readonly now: () => number;
+
+	constructor(private readonly o: JobExecutorOptions) {
+		this.now = o.now ?? Date.now;
+	}
+
+	/** Reserves the price and persists the job in one atomic write; once per interaction id. */
+	async create(input: NewJob): Promise<CreateResult> {
+		const who: Who = { guildId: input.guildId, userId: input.userId, roleIds: input.roleIds ?? [] };
+		const at = this.now();
+		const job: Job = { v: 2, kind: 'imagine', ...input, state: 'reserved', createdAt: at, updatedAt: at };
+		const result = await this.o.ledger.open(job, who);
+		if (result.status === 'created') return { status: 'created', job, standing: result.standing };
+		if (result.status === 'duplicate') return result;
+		return result.status === 'busy' ? { status: 'busy', standing: result.standing } : { status: 'refused', reason: result.reason, standing: result.standing };
+	}
+
+	/** A stored job (what a button needs after any restart), undefined once pruned. */
+	find(id: string): Promise<Read<Job>> {
+		return this.o.ledger.vault.job(id);
+	}
+
+	/** Deletes finished jobs older than `retentionMs`, in bounded batches. */
+	async prune(retentionMs: number): Promise<number> {
+		const pruned = await this.o.ledger.vault.prune(this.now() - retentionMs);
+		if (pruned > 0) this.o.logger.info({ pruned, retentionDays: retentionMs / 86_400_000 }, 'pruned old job records');
+		return pruned;
+	}
+
+	/** The interaction could not be acknowledged: give the money back, nothing else to do. */
+	async abandon(job: Job, why: string): Promise<void> {
+		await this.finish(job, 'refunded', `abandoned: ${why}`);
+	}
+
+	/** Ids of open jobs, oldest first (what a restart or the fleet's sweep picks up). */
+	openJobs(): Promise<Array<{ id: string; createdAt: number }>> {
+		return this.o.ledger.vault.openJobs();
+	}
+
+	/**
+	 * The job to run for an open id, or undefined when there is nothing to run: a finished job's reservation is
+	 * made sure to have ended, and an unreadable job is refunded from its reservation.
+	 */
+	async runnable(id: string): Promise<Job | undefined> {
+		const job = await this.o.ledger.vault.job(id);
+		if (!isJob(job)) {
+			this.o.logger.error({ jobId: id, corrupt: job === CORRUPT }, 'open job record missing or unreadable; refunding its reservation');
+			await this.o.ledger.close(jobFromReservation(id, await this.o.ledger.reservation(id), this.now()));
+			return undefined;
+		}
+		if (job.state === 'delivered' || job.state === 'refunded') {
+			await this.o.ledger.close({ ...job, finishedAt: job.finishedAt ?? this.now() });
+			return undefined;
+		}
+		return job;
+	}
+
+	private readonly progressors = new Map<string, Progress>();
+
+	/** The progress edits of a job on this process (queues use it for places in line). */
+	progress(job: Job): Progress {
+		let p = this.progressors.get(job.id);
+		if (!p) {
+			p = new Progress(job, this.o.delivery, this.o.logger, this.now);
+			this.progressors.set(job.id, p);
+		}
+		return p;
+	}
+
+	/** Stops a job's progress edits (it left this process's queue). */
+	async dropProgress(id: string): Promise<void> {
+		await this.progressors.get(id)?.close();
+		this.progressors.delete(id);
+	}
+
+	/** Runs a job to its end, or until `signal` aborts (the job then stays open, to be picked up again). */
+	async run(initial: Job, signal: AbortSignal): Promise<void> {
+		let job = initial;
+		const log = this.o.logger.child({ jobId: job.id, interactionId: job.id, userId: job.userId, guildId: job.guildId });
+		const progress = this.progress(job);
+		const started = this.now();
+		try {
+			if (job.state === 'reserved') {
+				progress.update('submitting');
+				const t0 = this.now();
+				const { taskId } = await this.o.hiapi.submit(
+					{ prompt: job.prompt, aspectRatio: job.aspectRatio },
+					{ idempotencyKey: job.id, deadline: this.now() + this.o.taskTimeoutMs, signal },
+				);
+				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() });
+				log.info({ taskId, ms: this.now() - t0 }, 'task submitted');
+			}
+			const taskId = job.taskId as string;
+			const deadline = (job.submittedAt ?? this.now()) + this.o.taskTimeoutMs;
+			progress.update('queued');
+			const result = await this.o.tasks.wait(taskId, {
+				submittedAt: job.submittedAt ?? started,
+				deadline,
+				signal,
+				onProgress: (s: TaskSnapshot) => progress.update(s.phase === 'queued' ? 'queued' : 'running'),
+			});
+			const succeededAt = this.now();
+			const output = result.output[0];
+			if (!output) throw new HiapiError('bad_response', 'task succeeded without output');
+			this.o.metrics.hiapiLatency.observe({ op: 'task' }, (succeededAt - (job.submittedAt ?? started)) / 1000);
+			let image: DownloadedImage | undefined;
+			try {
+				image = await this.o.hiapi.download(output.url, { maxBytes: job.attachmentSizeLimit, signal });
+				this.o.metrics.hiapiLatency.observe({ op: 'download' }, (this.now() - succeededAt) / 1000);
+			} catch (error) {
+				if (!(error instanceof HiapiError && error.kind === 'too_large')) throw error;
+				log.warn({ taskId, limit: job.attachmentSizeLimit }, 'image larger than the attachment limit; delivering a link');
+			}
+			await progress.close();
+			const standing = await this.o.ledger.standing({ guildId: job.guildId, userId: job.userId, roleIds: job.roleIds ?? [] });
+			const seconds = (this.now() - job.createdAt) / 1000;
+			const info = {
+				prompt: job.prompt,
+				aspectRatio: job.aspectRatio,
+				seconds,
+				price: job.price,
+				remaining: standing.remaining,
+				requesterId: job.userId,
+				kind: job.kind,
+			};
+			const components = [resultButtons(job.id)];
+			let reply: Reply;
+			if (image) {
+				const fileName = `imagine-${job.id}.${image.extension}`;
+				reply = {
+					content: '',
+					embeds: [imageEmbed({ ...info, fileName })],
+					files: [{ name: fileName, data: image.bytes, contentType: image.contentType }],
+					components,
+				};
+			} else {
+				const expires =
+					output.expireAt === undefined
+						? undefined
+						: new Date(typeof output.expireAt === 'number' && output.expireAt < 1e12 ? output.expireAt * 1000 : output.expireAt).getTime();
+				reply = {
+					content: `The image is larger than Discord allows here, so here is a link${expires && Number.isFinite(expires) ? ` (it expires ${discordTime(expires, 'R')})` : ''}:\n${output.url}`,
+					embeds: [imageEmbed(info)],
+					components,
+				};
+			}
+			const how = await this.deliver(job, reply, log);
+			if (how === 'undeliverable') {
+				await this.finish(job, 'refunded', 'undeliverable');
+				log.warn({ taskId }, 'image could not be delivered (interaction expired, no permission to post in the channel); refunded');
+				return;
+			}
+			await this.finish(job, 'delivered', image ? `${how}:attached` : `${how}:linked`);
+			this.o.metrics.delivery.observe((this.now() - succeededAt) / 1000);
+			// Under 20 % left: tell the requester alone (an ephemeral follow-up needs the live token).
+			if (how === 'reply' && standing.limit > 0 && standing.remaining * 5 < standing.limit) {
+				const note = lowBudgetText(standing.remaining, standing.limit, job.price, standing.period.resetsAt);
+				await this.o.delivery
+					.followUp(job, { content: note }, { ephemeral: true })
+					.catch((error: unknown) => log.warn({ err: error }, 'low-budget note failed'));
+			}
+			this.o.metrics.spendCommitted.inc(job.price / 1_000_000);
+			log.info(
+				{ taskId, how, linked: !image, bytes: image?.bytes.length, ms: this.now() - started, totalMs: this.now() - job.createdAt, price: job.price },
+				'image delivered',
+			);
+		} catch (error) {
+			await progress.close();
+			if (signal.aborted) {
+				log.info({ taskId: job.taskId, state: job.state }, 'job interrupted by shutdown; it resumes on the next start');
+				return;
+			}
+			const kind: HiapiErrorKind | 'internal' = error instanceof HiapiError ? error.kind : 'internal';
+			const hiapi = error instanceof HiapiError ? { status: error.status, code: error.code, upstream: error.upstreamMessage } : undefined;
+			if (error instanceof HiapiError) this.o.metrics.hiapiErrors.inc({ kind });
+			await this.finish(job, 'refunded', kind);
+			(kind === 'internal' ? log.error.bind(log) : log.warn.bind(log))(
+				{ err: error, taskId: job.taskId, kind, hiapi, ms: this.now() - started },
+				'job failed; refunded',
+			);
+			const contentFilter = error instanceof HiapiError && /nsfw|safety|moderat|content|policy/i.test(`${error.code ?? ''} ${error.upstreamMessage ?? ''}`);
+			await this.deliver(job, { content: failureMessage(kind, job.id, { contentFilter }) }, log).catch(() => undefined);
+		} finally {
+			this.progressors.delete(job.id);
+		}
+	}
+
+	private deliver(job: Job, reply: Reply, log: Logger): Promise<Delivered> {
+		return deliverReply(this.o.delivery, job, reply, log, this.now);
+	}
+
+	/** Ends the job and its reservation in one atomic write. Idempotent. */
+	private async finish(job: Job, state: 'delivered' | 'refunded', outcome: string): Promise<void> {
+		const at = this.now();
+		await this.o.ledger.close({ ...job, state, outcome, updatedAt: at, finishedAt: at });
+		this.o.metrics.jobs.inc({ outcome: state === 'delivered' ? 'delivered' : (outcome.split(':')[0] ?? outcome) });
+	}
+
+	/** Stores progress of an open job (the vault also notes the task on its reservation, for the export). */
+	private async save(job: Job, patch: Partial<Job>): Promise<Job> {
+		const next: Job = { ...job, ...patch, updatedAt: this.now() };
+		await this.o.ledger.vault.save(next);
+		return next;
+	}
+}
+
+/** A final record for a job whose own record is gone or unreadable, rebuilt from its reservation to refund it. */
+function jobFromReservation(id: string, r: Reservation | undefined, now: number): Job & { finishedAt: number } {
+	return {
+		v: 2,
+		id,
+		token: '',
+		applicationId: '',
+		userId: r?.userId ?? '',
+		guildId: r && r.scope !== 'dm' ? r.scope : null,
+		channelId: '',
+		kind: 'imagine',
+		prompt: r?.prompt ?? '',
+		aspectRatio: r?.aspectRatio ?? '1:1',
+		price: r?.amount ?? 1,
+		attachmentSizeLimit: 1,
+		canPostInChannel: false,
+		state: 'refunded',
+		outcome: 'unreadable job record',
+		createdAt: r?.createdAt ?? now,
+		updatedAt: now,
+		finishedAt: now,
+	};
+}

@@ -1,0 +1,106 @@
+// The in-process waiting line (SQLite mode): FIFO under MAX_CONCURRENT_JOBS, MAX_JOBS_PER_USER counted here,
+// places in line shown to members as they move.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobExecutor } from '../executor.js';
+import type { Job } from '../../records/job.js';
+import type { Logger } from '../../log.js';
+import type { Metrics } from '../../metrics.js';
+import type { JobQueue, QueueStats } from './queue.js';
+
+type Running = { job: Job; abort: AbortController; done: Promise<void> };
+
+export class LocalQueue implements JobQueue {
+	readonly kind = 'local' as const;
+	private readonly waiting: Job[] = [];
+	private readonly running = new Map<string, Running>();
+	/** Slots claimed per member: queued + running + being created. */
+	private readonly perUser = new Map<string, number>();
+	private readonly releases = new Map<string, () => void>();
+	private stopping = false;
+
+	constructor(
+		private readonly executor: JobExecutor,
+		private readonly o: { maxConcurrent: number; maxPerUser: number; logger: Logger; metrics: Metrics },
+	) {}
+
+	claim(userId: string): (() => void) | undefined {
+		if ((this.perUser.get(userId) ?? 0) >= this.o.maxPerUser) return undefined;
+		return this.take(userId);
+	}
+
+	private take(userId: string): () => void {
+		this.perUser.set(userId, (this.perUser.get(userId) ?? 0) + 1);
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			const left = (this.perUser.get(userId) ?? 1) - 1;
+			if (left <= 0) this.perUser.delete(userId);
+			else this.perUser.set(userId, left);
+		};
+	}
+
+	enqueue(job: Job, release: () => void): Promise<void> {
+		this.waiting.push(job);
+		this.releases.set(job.id, release);
+		this.pump();
+		return Promise.resolve();
+	}
+
+	async resume(): Promise<number> {
+		let resumed = 0;
+		for (const { id } of await this.executor.openJobs()) {
+			if (this.running.has(id) || this.waiting.some((j) => j.id === id)) continue;
+			const job = await this.executor.runnable(id);
+			if (!job) continue;
+			this.o.logger.info({ jobId: job.id, userId: job.userId, guildId: job.guildId, taskId: job.taskId, state: job.state }, 'resuming job');
+			// Resumed jobs count against the member's limit even if that means going over it briefly.
+			await this.enqueue(job, this.take(job.userId));
+			resumed += 1;
+		}
+		return resumed;
+	}
+
+	async stop(graceMs: number): Promise<{ finished: number; leftOpen: number }> {
+		this.stopping = true;
+		const waiting = this.waiting.splice(0);
+		this.o.metrics.queueLength.set(0);
+		await Promise.all(waiting.map((job) => this.executor.dropProgress(job.id)));
+		const running = [...this.running.values()];
+		const all = Promise.allSettled(running.map((r) => r.done));
+		const timedOut = await Promise.race([all.then(() => false), sleep(graceMs, true, { ref: false })]);
+		if (timedOut) for (const r of this.running.values()) r.abort.abort();
+		await all;
+		const aborted = running.filter((r) => r.abort.signal.aborted).length;
+		return { finished: running.length - aborted, leftOpen: waiting.length + aborted };
+	}
+
+	stats(): QueueStats {
+		return { running: this.running.size, queued: this.waiting.length };
+	}
+
+	private pump(): void {
+		while (!this.stopping && this.running.size < this.o.maxConcurrent && this.waiting.length > 0) {
+			const job = this.waiting.shift() as Job;
+			const abort = new AbortController();
+			const entry: Running = { job, abort, done: Promise.resolve() };
+			this.running.set(job.id, entry);
+			entry.done = this.executor
+				.run(job, abort.signal)
+				.catch((error: unknown) => this.o.logger.error({ err: error, jobId: job.id }, 'job runner crashed'))
+				.finally(() => {
+					this.running.delete(job.id);
+					if (!abort.signal.aborted) {
+						this.releases.get(job.id)?.();
+						this.releases.delete(job.id);
+					}
+					this.o.metrics.runningJobs.set(this.running.size);
+					this.pump();
+				});
+		}
+		this.o.metrics.runningJobs.set(this.running.size);
+		this.o.metrics.queueLength.set(this.waiting.length);
+		// Tell everyone still waiting where they stand.
+		this.waiting.forEach((job, index) => this.executor.progress(job).update('waiting', index + 1));
+	}
+}

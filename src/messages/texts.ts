@@ -1,0 +1,198 @@
+// Everything a member or moderator reads: short, specific, friendly, never a stack trace or upstream text.
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import { buildCustomId } from '../records/custom-id.js';
+import type { HiapiErrorKind } from '../hiapi/index.js';
+import type { AuditEntry } from '../budget/audit.js';
+import type { LimitSource, RefusalReason, Standing } from '../budget/index.js';
+import { formatUsd } from '../util/money.js';
+
+/** An expected problem whose message is shown to the user as is. */
+export class UserError extends Error {
+	override name = 'UserError';
+}
+
+export const COLOR = { ok: 0x57f287, info: 0x5865f2, warn: 0xfee75c, error: 0xed4245 } as const;
+
+/** Discord timestamp markup, rendered in each reader's time zone. */
+export function discordTime(ms: number, style: 'R' | 'f' | 'F' | 'D' = 'f'): string {
+	return `<t:${Math.floor(ms / 1000)}:${style}>`;
+}
+
+export function resetText(resetsAt: number | null): string {
+	return resetsAt === null ? 'never (lifetime budget)' : `${discordTime(resetsAt)} (${discordTime(resetsAt, 'R')})`;
+}
+
+export function truncate(text: string, max: number): string {
+	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function refusalMessage(reason: RefusalReason, s: Standing, price: number): string {
+	switch (reason) {
+		case 'user':
+			return [
+				`You don't have enough budget left for an image (${formatUsd(price)} each).`,
+				`Spent ${formatUsd(s.spent)}${s.reserved ? ` (+${formatUsd(s.reserved)} in progress)` : ''} of your ${formatUsd(s.limit)} limit; it resets ${resetText(s.period.resetsAt)}.`,
+			].join('\n');
+		case 'guild':
+			return `This server's image budget is used up for now (${formatUsd(s.guild?.limit ?? 0)} per period); it resets ${resetText(s.period.resetsAt)}.`;
+		case 'global':
+			return `The bot has reached its operator's spending ceiling for now; it resets ${resetText(s.period.resetsAt)}.`;
+		case 'corrupt':
+			return 'Your budget record could not be read, so nothing can be charged to it. A moderator can fix it with `/budget reset`.';
+	}
+}
+
+const NOT_CHARGED = 'You were not charged.';
+
+/** The message for a job that ended without an image, by what went wrong. */
+export function failureMessage(kind: HiapiErrorKind | 'internal' | 'undeliverable', ref: string, detail?: { contentFilter?: boolean }): string {
+	const text = (() => {
+		switch (kind) {
+			case 'invalid_input':
+				return 'The image service rejected this prompt. Try rewording it.';
+			case 'task_failed':
+				return detail?.contentFilter
+					? "The image service's content filter rejected this prompt. Try a different one."
+					: "The image couldn't be generated this time. Try again, or try a different prompt.";
+			case 'rate_limited':
+			case 'unavailable':
+				return 'The image service is busy right now. Try again in a minute.';
+			case 'timeout':
+				return 'The image took too long to generate, so the bot gave up.';
+			case 'auth':
+				return 'The bot is misconfigured (its image service key was refused). Please tell a moderator.';
+			case 'out_of_credit':
+				return "The bot's image service account is out of credit. Please tell a moderator.";
+			case 'download_failed':
+			case 'too_large':
+				return "The image was made but the bot couldn't fetch it from the image service. Try again.";
+			case 'bad_response':
+			case 'not_found':
+				return 'The image service answered in a way the bot did not understand. Try again shortly.';
+			case 'undeliverable':
+				return 'The image could not be delivered here.';
+			case 'internal':
+				return `Something went wrong on the bot's side (ref \`${ref}\`).`;
+		}
+	})();
+	return `⚠️ ${text} ${NOT_CHARGED}`;
+}
+
+export interface DeliveredInfo {
+	prompt: string;
+	aspectRatio: string;
+	seconds: number;
+	price: number;
+	remaining: number;
+	/** Who asked (and paid): named in the embed so everyone sees whose image it is. */
+	requesterId: string;
+	kind: 'imagine' | 'reroll' | 'remix';
+	fileName?: string;
+}
+
+const KIND_LABEL = { imagine: 'Requested by', reroll: 'Rerolled by', remix: 'Remixed by' } as const;
+
+export function imageEmbed(d: DeliveredInfo): APIEmbed {
+	return {
+		color: COLOR.ok,
+		description: truncate(d.prompt, 4000),
+		...(d.fileName ? { image: { url: `attachment://${d.fileName}` } } : {}),
+		fields: [
+			// A mention inside an embed never pings anyone.
+			{ name: KIND_LABEL[d.kind], value: `<@${d.requesterId}>`, inline: true },
+			{ name: 'Aspect ratio', value: d.aspectRatio, inline: true },
+			{ name: 'Time', value: `${d.seconds.toFixed(1)} s`, inline: true },
+			{ name: 'Cost', value: formatUsd(d.price), inline: true },
+			{ name: 'Budget left', value: formatUsd(d.remaining), inline: true },
+		],
+		footer: { text: 'FLUX 1.1 Pro' },
+	};
+}
+
+export function progressText(phase: 'waiting' | 'submitting' | 'queued' | 'running', elapsedMs: number, position?: number): string {
+	const elapsed = `${Math.floor(elapsedMs / 1000)} s`;
+	switch (phase) {
+		case 'waiting':
+			return `⏳ Waiting for a free slot: you are #${position ?? 1} in line (${elapsed}).`;
+		case 'submitting':
+			return `⏳ Sending your prompt to the image service… (${elapsed})`;
+		case 'queued':
+			return `⏳ Queued at the image service… (${elapsed})`;
+		case 'running':
+			return `🎨 Generating your image… (${elapsed})`;
+	}
+}
+
+/** The row under every delivered image. Labels keep the words; the custom ids carry the job to load. */
+export function resultButtons(jobId: string): APIActionRowComponent<APIButtonComponent> {
+	const button = (
+		action: 'reroll' | 'remix' | 'delete',
+		label: string,
+		emoji: string,
+		style: ButtonStyle.Secondary | ButtonStyle.Danger,
+	): APIButtonComponent => ({
+		type: ComponentType.Button,
+		style,
+		label,
+		emoji: { name: emoji },
+		custom_id: buildCustomId({ command: 'imagine', action, jobId }),
+	});
+	return {
+		type: ComponentType.ActionRow,
+		components: [
+			button('reroll', 'Reroll', '🔁', ButtonStyle.Secondary),
+			button('remix', 'Remix', '🎨', ButtonStyle.Secondary),
+			button('delete', 'Delete', '🗑️', ButtonStyle.Danger),
+		],
+	};
+}
+
+export const TEXT = {
+	restarting: 'The bot is restarting. Try again in a few seconds.',
+	tooOld: 'This image is too old for its buttons to work any more. Use `/imagine` to make a new one.',
+	notOurs: "This button isn't one the bot knows any more. Use `/imagine` to make a new image.",
+	unreadableJob: "This image's record could not be read, so its buttons can't be used. Use `/imagine` instead.",
+	paused: 'Image making is paused in this server.',
+	storeDown: "The bot can't reach its database right now. Try again shortly. You were not charged.",
+	tooMany: (max: number) => `You already have ${max} image${max === 1 ? '' : 's'} in progress. Wait for one to finish.`,
+	onlyRequesterDeletes: (requesterId: string | undefined) =>
+		requesterId ? `Only <@${requesterId}> or a moderator can delete this.` : 'Only the person who made this image or a moderator can delete it.',
+	blocked: (term: string | undefined) =>
+		term === undefined
+			? "Your prompt contains a term this server doesn't allow. Try a different prompt. You were not charged."
+			: `Your prompt matches the blocked term "${term}" (shown because you can manage this server). You were not charged.`,
+	badPrompt: (length: number, max: number) =>
+		length === 0 ? 'Your prompt is empty. Describe the image you want.' : `Your prompt is too long (${length} characters; the limit is ${max}).`,
+} as const;
+
+/** Where a member's limit comes from, worded for the member or for a moderator. Role mentions ping nobody. */
+export function limitSourceText(source: LimitSource, audience: 'member' | 'moderator'): string {
+	switch (source.kind) {
+		case 'override':
+			return audience === 'member' ? 'set for you by a moderator' : 'override';
+		case 'role':
+			return `role <@&${source.roleId}>`;
+		case 'guild':
+			return audience === 'member' ? "this server's default" : 'server default';
+		case 'default':
+			return audience === 'member' ? "the bot's default" : 'bot default';
+	}
+}
+
+/** The private note after an image leaves its requester with less than 20 % of their limit. */
+export function lowBudgetText(remaining: number, limit: number, price: number, resetsAt: number | null): string {
+	const left = Math.floor(remaining / Math.max(1, price));
+	return `💡 You have ${formatUsd(remaining)} of your ${formatUsd(limit)} image budget left (about ${left} more image${left === 1 ? '' : 's'}). It resets ${resetText(resetsAt)}.`;
+}
+
+/** One audit entry as moderators read it (history, log channel). Mentions ping nobody. */
+export function auditLine(e: AuditEntry): string {
+	const target = e.targetId === null ? '' : e.action === 'role' ? ` <@&${e.targetId}>` : ` <@${e.targetId}>`;
+	const what =
+		e.action === 'blocklist-add'
+			? `blocked "${e.new ?? ''}"`
+			: e.action === 'blocklist-remove'
+				? `unblocked "${e.old ?? ''}"`
+				: `${e.old ?? '—'} → ${e.new ?? '—'}`;
+	return `${discordTime(e.at)} <@${e.moderatorId}> **${e.action}**${target}: ${what}`;
+}

@@ -1,0 +1,98 @@
+// Terms a server's moderators refuse in prompts. Matching ignores case, accents and punctuation and works
+// on whole words or phrases: "red fox" matches "A RED  Fox!" and "réd fox", "fox" does not match "foxglove".
+import { z } from 'zod';
+import type { Audit } from '../budget/audit.js';
+import { CORRUPT, type Store } from '../storage/store.js';
+
+export const MAX_TERMS = 200;
+export const MAX_TERM_LENGTH = 100;
+
+const listSchema = z.object({
+	v: z.literal(1),
+	terms: z.array(z.object({ term: z.string(), addedBy: z.string(), at: z.number() })).max(MAX_TERMS * 2),
+});
+type StoredList = z.infer<typeof listSchema>;
+const key = (guildId: string) => `blocklist:${guildId}`;
+
+/** Lower case, accents dropped, every run of non-letters/digits one space: the form terms and prompts are compared in. */
+export function normalize(text: string): string {
+	return text
+		.normalize('NFKD')
+		.replace(/\p{M}+/gu, '')
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+		.trim();
+}
+
+/** The term as stored terms are compared, or why it cannot be one. */
+export function checkTerm(raw: string): { ok: true; normalized: string } | { ok: false; why: string } {
+	const term = raw.trim();
+	if (term.length === 0 || term.length > MAX_TERM_LENGTH) return { ok: false, why: `A term must be 1–${MAX_TERM_LENGTH} characters.` };
+	const normalized = normalize(term);
+	if (!normalized) return { ok: false, why: 'That term has no letters or digits, so it would never match anything.' };
+	return { ok: true, normalized };
+}
+
+/** The first listed term that appears in the prompt as whole words, or undefined. */
+export function findBlocked(prompt: string, terms: readonly string[]): string | undefined {
+	const haystack = ` ${normalize(prompt)} `;
+	return terms.find((t) => {
+		const needle = normalize(t);
+		return needle.length > 0 && haystack.includes(` ${needle} `);
+	});
+}
+
+export type ChangeResult = { ok: true; count: number } | { ok: false; why: string };
+
+export class Blocklist {
+	constructor(
+		private readonly store: Store,
+		private readonly audit: Audit,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	async terms(guildId: string): Promise<string[]> {
+		const stored = await this.store.get(key(guildId), listSchema);
+		// An unreadable list blocks nothing but is logged by the store; refusing every prompt would be worse.
+		return stored === undefined || stored === CORRUPT ? [] : stored.terms.map((t) => t.term);
+	}
+
+	/** The blocked term the prompt contains, if any (one read per prompt; lists are small). */
+	async match(guildId: string, prompt: string): Promise<string | undefined> {
+		const terms = await this.terms(guildId);
+		return terms.length === 0 ? undefined : findBlocked(prompt, terms);
+	}
+
+	add(guildId: string, moderatorId: string, raw: string): Promise<ChangeResult> {
+		const checked = checkTerm(raw);
+		if (!checked.ok) return Promise.resolve(checked);
+		const term = raw.trim();
+		return this.store.write(async (tx) => {
+			const list = await this.read(guildId, tx);
+			if (list.terms.some((t) => normalize(t.term) === checked.normalized)) return { ok: false, why: `"${term}" is already on the list.` };
+			if (list.terms.length >= MAX_TERMS) return { ok: false, why: `The list is full (${MAX_TERMS} terms). Remove one first.` };
+			list.terms.push({ term, addedBy: moderatorId, at: this.now() });
+			await tx.set(key(guildId), list);
+			await this.audit.record(tx, { guildId, moderatorId, targetId: null, action: 'blocklist-add', old: null, new: term });
+			return { ok: true, count: list.terms.length };
+		});
+	}
+
+	remove(guildId: string, moderatorId: string, raw: string): Promise<ChangeResult> {
+		const normalized = normalize(raw);
+		return this.store.write(async (tx) => {
+			const list = await this.read(guildId, tx);
+			const found = list.terms.find((t) => normalize(t.term) === normalized);
+			if (!found || !normalized) return { ok: false, why: `"${raw.trim()}" is not on the list.` };
+			list.terms = list.terms.filter((t) => t !== found);
+			await tx.set(key(guildId), list);
+			await this.audit.record(tx, { guildId, moderatorId, targetId: null, action: 'blocklist-remove', old: found.term, new: null });
+			return { ok: true, count: list.terms.length };
+		});
+	}
+
+	private async read(guildId: string, tx: { get: Store['get'] }): Promise<StoredList> {
+		const stored = await tx.get(key(guildId), listSchema);
+		return stored === undefined || stored === CORRUPT ? { v: 1, terms: [] } : stored;
+	}
+}
