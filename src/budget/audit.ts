@@ -1,33 +1,8 @@
 // The moderators' audit trail: one append-only record per change (budgets, blocklist, pause, log channel),
 // keyed by guild and time, so writing one never rewrites a list that grows and a period can be listed.
-import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import type { Logger } from '../log.js';
+import { AUDIT_PREFIX, auditEntrySchema, auditKey, type AuditEntry } from '../records/audit.js';
 import type { Store, Tx } from '../storage/store.js';
-
-export const AUDIT_ACTIONS = ['set', 'clear', 'reset', 'default', 'cap', 'role', 'pause', 'resume', 'log', 'blocklist-add', 'blocklist-remove'] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export const auditEntrySchema = z.object({
-	at: z.number(),
-	guildId: z.string(),
-	moderatorId: z.string(),
-	/** The member (or role, for role limits) the change is about; null for server-wide changes. */
-	targetId: z.string().nullable(),
-	action: z.enum(AUDIT_ACTIONS),
-	old: z.string().nullable(),
-	new: z.string().nullable(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
-
-const PREFIX = 'audit:';
-let sequence = 0;
-/**
- * Time first (13 digits sort as numbers), then this process's sequence (so changes in one millisecond keep
- * their order), then a random tail (so two processes never write the same key).
- */
-export const auditKey = (guildId: string, at: number) =>
-	`${PREFIX}${guildId}:${String(at).padStart(13, '0')}:${String((sequence = (sequence + 1) % 1e9)).padStart(9, '0')}:${randomBytes(3).toString('hex')}`;
 
 export class Audit {
 	private readonly listeners: Array<(entry: AuditEntry) => void> = [];
@@ -55,7 +30,7 @@ export class Audit {
 	/** Newest first. `subject` undefined = every entry; null = server-wide changes (role limits included); an id = that member or role. */
 	async history(guildId: string, subject: string | null | undefined, limit = 10): Promise<AuditEntry[]> {
 		const out: AuditEntry[] = [];
-		for await (const { value } of this.store.scan(`${PREFIX}${guildId}:`, auditEntrySchema, { reverse: true, batch: 100 })) {
+		for await (const { value } of this.store.scan(`${AUDIT_PREFIX}${guildId}:`, auditEntrySchema, { reverse: true, batch: 100 })) {
 			if (!value || typeof value === 'symbol') continue;
 			const serverWide = value.targetId === null || value.action === 'role';
 			if (subject === null ? !serverWide : subject !== undefined && value.targetId !== subject) continue;
@@ -67,7 +42,7 @@ export class Audit {
 
 	/** Oldest first, entries with start ≤ at < end. */
 	async *between(guildId: string, start: number, end: number): AsyncGenerator<AuditEntry> {
-		for await (const { value } of this.store.scan(`${PREFIX}${guildId}:`, auditEntrySchema)) {
+		for await (const { value } of this.store.scan(`${AUDIT_PREFIX}${guildId}:`, auditEntrySchema)) {
 			if (!value || typeof value === 'symbol' || value.at < start) continue;
 			if (value.at >= end) return;
 			yield value;

@@ -5,7 +5,8 @@
 import { Audit } from './audit.js';
 import type { Logger } from '../log.js';
 import { periodAt, type BudgetPeriod, type Period } from '../util/period.js';
-import { CORRUPT, type Store } from '../storage/store.js';
+import { type Store } from '../storage/store.js';
+import { CORRUPT } from '../records/read.js';
 import { resolveLimit, type LimitSource, type ResolvedLimit } from './limits.js';
 import { jobSchema, type Job } from '../records/job.js';
 import type { Counter, Counters, TopRow, Vault } from '../vault/vault.js';

@@ -1,8 +1,9 @@
 // The ledger as commands see it: the money side (core.ts) plus the moderators' operations, each one write
 // block that changes a setting and records who did it, so the change and its audit entry land together.
-import type { AuditEntry } from './audit.js';
+import type { AuditEntry } from '../records/audit.js';
 import { formatUsd } from '../util/money.js';
-import { CORRUPT, type Tx } from '../storage/store.js';
+import { type Tx } from '../storage/store.js';
+import { CORRUPT } from '../records/read.js';
 import { LedgerCore } from './ledger-core.js';
 import { guildSettingsSchema, keys, userLimitSchema, type GuildSettings } from '../records/budget.js';
 

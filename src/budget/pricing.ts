@@ -5,7 +5,8 @@ import type { HiapiClient } from '../hiapi/index.js';
 import type { Logger } from '../log.js';
 import { formatUsd } from '../util/money.js';
 import type { Metrics } from '../metrics.js';
-import { CORRUPT, type Store } from '../storage/store.js';
+import { type Store } from '../storage/store.js';
+import { CORRUPT } from '../records/read.js';
 
 export const FALLBACK_PRICE_MICROS = 50_000;
 const KEY = 'pricing:last';

@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import { discordTime, failureMessage, imageEmbed, lowBudgetText, resultButtons } from '../messages/texts.js';
 import type { Metrics } from '../metrics.js';
 import { Progress } from './progress.js';
-import { CORRUPT, type Read } from '../storage/store.js';
+import { CORRUPT, type Read } from '../records/read.js';
 import type { TaskWatch } from '../tasks/watch.js';
 
 export type CreateResult =

@@ -4,7 +4,7 @@ import type { CreateResult, JobExecutor } from './executor.js';
 import type { Job, NewJob } from '../records/job.js';
 import type { Logger } from '../log.js';
 import type { JobQueue } from './queue/queue.js';
-import type { Read } from '../storage/store.js';
+import type { Read } from '../records/read.js';
 
 export type { CreateResult } from './executor.js';
 

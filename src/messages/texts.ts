@@ -2,7 +2,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import { buildCustomId } from '../records/custom-id.js';
 import type { HiapiErrorKind } from '../hiapi/index.js';
-import type { AuditEntry } from '../budget/audit.js';
+import type { AuditEntry } from '../records/audit.js';
 import type { LimitSource, RefusalReason, Standing } from '../budget/index.js';
 import { formatUsd } from '../util/money.js';
 

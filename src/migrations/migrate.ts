@@ -2,11 +2,12 @@
 // Each step runs inside one write block (one SQLite transaction): a crash mid-way leaves the old layout
 // intact and the next start runs the step again. Money records are only ever copied, never recomputed.
 import { z } from 'zod';
-import { auditEntrySchema, auditKey } from '../budget/audit.js';
+import { auditEntrySchema, auditKey } from '../records/audit.js';
 import { jobKeys, jobSchema } from '../records/job.js';
 import { counterSchema, keys as ledgerKeys, reservationSchema, utcDay, type Reservation } from '../records/budget.js';
 import type { Logger } from '../log.js';
-import { CORRUPT, type Store, type Tx } from '../storage/store.js';
+import { type Store, type Tx } from '../storage/store.js';
+import { CORRUPT } from '../records/read.js';
 import { copyVaultRecords, isVaultKey } from './store-copy.js';
 import { RedisVault } from '../vault/redis.js';
 

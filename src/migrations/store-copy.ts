@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { jobKeys, jobSchema } from '../records/job.js';
 import { capNotesSchema, counterSchema, dayTotalSchema, reservationSchema } from '../records/budget.js';
-import { CORRUPT, type Store } from '../storage/store.js';
+import { type Store } from '../storage/store.js';
+import { CORRUPT } from '../records/read.js';
 import type { RedisVault } from '../vault/redis.js';
 
 export interface CopyCounts {

@@ -2,7 +2,8 @@
 // on whole words or phrases: "red fox" matches "A RED  Fox!" and "réd fox", "fox" does not match "foxglove".
 import { z } from 'zod';
 import type { Audit } from '../budget/audit.js';
-import { CORRUPT, type Store } from '../storage/store.js';
+import { type Store } from '../storage/store.js';
+import { CORRUPT } from '../records/read.js';
 
 export const MAX_TERMS = 200;
 export const MAX_TERM_LENGTH = 100;

@@ -1,7 +1,7 @@
 // The server's log channel: every budget and blocklist change, and the 80 % / 100 % cap notes, posted
 // where the moderators already talk. Posting is best effort: a failure is a warning, never a failed command.
 import type { APIEmbed } from 'discord.js';
-import type { AuditEntry } from '../budget/audit.js';
+import type { AuditEntry } from '../records/audit.js';
 import type { CapNote, GuildSettings } from '../budget/index.js';
 import type { Logger } from '../log.js';
 import { COLOR, auditLine, resetText } from '../messages/texts.js';

@@ -1,7 +1,7 @@
 // The stored job: what one image request is. The vaults keep it (with one marker per open or finished job
 // locally, so no write rewrites a growing list).
 import { z } from 'zod';
-import { CORRUPT, type Read } from '../storage/store.js';
+import { CORRUPT, type Read } from './read.js';
 
 export const JOB_KINDS = ['imagine', 'reroll', 'remix'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];

@@ -8,12 +8,10 @@ import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { RedisClientType } from '@keyv/redis';
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
+import { CORRUPT, type Read } from '../records/read.js';
 import { SqliteSyncAdapter } from './sqlite-adapter.js';
 import { lockSqliteFile, type SqliteLock } from './sqlite-lock.js';
 
-/** Returned instead of a value when a stored record fails validation: callers must choose a safe reading. */
-export const CORRUPT = Symbol('corrupt record');
-export type Read<T> = T | undefined | typeof CORRUPT;
 
 export interface Tx {
 	get<T>(key: string, schema: z.ZodType<T>): Promise<Read<T>>;

@@ -2,7 +2,8 @@
 // Bounded (the last KEEP), held in memory and written at most every SAVE_EVERY_MS, off the hot path.
 import { z } from 'zod';
 import type { Logger } from '../log.js';
-import { CORRUPT, type Store } from '../storage/store.js';
+import { type Store } from '../storage/store.js';
+import { CORRUPT } from '../records/read.js';
 
 const KEY = 'polls:durations';
 export const KEEP = 200;

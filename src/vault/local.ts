@@ -17,7 +17,8 @@ import {
 	type Reservation,
 	type StoredCounter,
 } from '../records/budget.js';
-import { CORRUPT, type Read, type Store, type Tx } from '../storage/store.js';
+import { type Store, type Tx } from '../storage/store.js';
+import { CORRUPT, type Read } from '../records/read.js';
 import type { CloseRequest, CloseResult, Counter, Counters, OpenRequest, OpenResult, TopRow, Vault } from './vault.js';
 
 const MARKER = { v: 1 } as const;

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import type { RedisClientType } from '@keyv/redis';
 import { jobSchema, type Job } from '../records/job.js';
 import { GLOBAL_SCOPE, heldReservation, reservationSchema, utcDay, type Reservation } from '../records/budget.js';
-import { CORRUPT, type Read } from '../storage/store.js';
+import { CORRUPT, type Read } from '../records/read.js';
 import { CLOSE, OPEN, PRUNE, RESET_SPEND, SAVE } from './redis-scripts.js';
 import type { CloseRequest, CloseResult, Counter, Counters, OpenRequest, OpenResult, RefusalReason, TopRow, Vault } from './vault.js';
 

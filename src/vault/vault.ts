@@ -4,7 +4,7 @@
 // Locally that step is one SQLite transaction; on Redis it is one Lua script, so it holds across processes.
 import type { Job } from '../records/job.js';
 import type { Reservation } from '../records/budget.js';
-import type { Read } from '../storage/store.js';
+import type { Read } from '../records/read.js';
 
 export interface Counter {
 	spent: number;

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { Logger } from '../../src/log.js';
 import { formatUsd } from '../../src/util/money.js';
 import { periodAt, type BudgetPeriod, type Period } from '../../src/util/period.js';
-import { CORRUPT, type Read, type Store, type Tx } from '../../src/storage/store.js';
+import { type Store, type Tx } from '../../src/storage/store.js';
+import { CORRUPT, type Read } from '../../src/records/read.js';
 
 export interface Who {
 	/** null for DMs, which share one scope of their own. */

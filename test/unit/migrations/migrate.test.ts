@@ -10,7 +10,8 @@ import { jobKeys } from '../../../src/records/job.js';
 import { Ledger } from '../../../src/budget/index.js';
 import { SCHEMA_VERSION, migrate } from '../../../src/migrations/migrate.js';
 import { LocalVault } from '../../../src/vault/local.js';
-import { CORRUPT, Store } from '../../../src/storage/store.js';
+import { Store } from '../../../src/storage/store.js';
+import { CORRUPT } from '../../../src/records/read.js';
 
 const logger = pino({ level: 'silent' });
 const FIXTURE = join(import.meta.dirname, '../../fixtures/store-v1.sqlite');

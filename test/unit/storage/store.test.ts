@@ -10,7 +10,8 @@ import { hasRedis, startRedis, type RedisServer } from '../../support/redis-serv
 import { z } from 'zod';
 import { Ledger } from '../../../src/budget/index.js';
 import { createVault } from '../../../src/vault/index.js';
-import { CORRUPT, Store } from '../../../src/storage/store.js';
+import { Store } from '../../../src/storage/store.js';
+import { CORRUPT } from '../../../src/records/read.js';
 
 const logger = pino({ level: 'silent' });
 if (!hasRedis) process.stderr.write('store.test: redis-server not found; testing SQLite only (apt-get install redis-server to include Redis)\n');

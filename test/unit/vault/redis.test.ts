@@ -4,7 +4,7 @@ import { createClient, type RedisClientType } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/records/job.js';
 import { utcDay } from '../../../src/records/budget.js';
-import { CORRUPT } from '../../../src/storage/store.js';
+import { CORRUPT } from '../../../src/records/read.js';
 import { RedisVault } from '../../../src/vault/redis.js';
 import type { CloseResult, Limits, OpenRequest, OpenResult } from '../../../src/vault/vault.js';
 import { hasRedis, startRedis, type RedisServer } from '../../support/redis-server.js';
