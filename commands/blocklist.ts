@@ -9,7 +9,9 @@ import {
 } from 'discord.js';
 import { MAX_TERMS, MAX_TERM_LENGTH } from '../src/moderation/blocklist.js';
 import type { Command } from '../src/command.js';
-import { COLOR, UserError, truncate } from '../src/messages/texts.js';
+import { truncate } from '../src/util/text.js';
+import { UserError } from '../src/messages/user-error.js';
+import { COLOR } from '../src/messages/format.js';
 
 const term = { name: 'term', description: 'A word or phrase', type: ApplicationCommandOptionType.String, required: true, max_length: MAX_TERM_LENGTH } as const;
 

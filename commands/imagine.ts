@@ -13,7 +13,9 @@ import {
 import type { Command, Services } from '../src/command.js';
 import { REMIX_FIELDS, buildCustomId, type CustomId } from '../src/records/custom-id.js';
 import { isJob, type Job } from '../src/records/job.js';
-import { TEXT, UserError, truncate } from '../src/messages/texts.js';
+import { TEXT } from '../src/messages/texts.js';
+import { truncate } from '../src/util/text.js';
+import { UserError } from '../src/messages/user-error.js';
 import { checkPrompt, startImage } from '../src/images/start.js';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
@@ -45,7 +47,7 @@ function checkRatio(raw: string | undefined): string {
 
 /** The job a button points at; a pruned or unreadable one gets a clear answer instead. */
 async function sourceJob(id: CustomId, s: Services): Promise<Job> {
-	const job = await s.jobs.find(id.jobId);
+	const job = await s.ledger.vault.job(id.jobId);
 	if (isJob(job)) return job;
 	throw new UserError(job === undefined ? TEXT.tooOld : TEXT.unreadableJob);
 }
@@ -86,7 +88,7 @@ function remixModal(job: Job): APIModalInteractionResponseCallbackData {
 
 /** The requester, or a member allowed to manage messages in this channel, may delete an image. */
 async function deleteImage(interaction: ButtonInteraction, id: CustomId, s: Services): Promise<void> {
-	const job = await s.jobs.find(id.jobId);
+	const job = await s.ledger.vault.job(id.jobId);
 	// A pruned job no longer says who asked; the message itself does (Discord's own record of the interaction).
 	const requesterId = isJob(job) ? job.userId : interaction.message.interactionMetadata?.user.id;
 	const moderator = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;

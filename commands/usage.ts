@@ -7,7 +7,8 @@ import {
 } from 'discord.js';
 import type { Command } from '../src/command.js';
 import { memberRoleIds } from '../src/budget/member-roles.js';
-import { COLOR, limitSourceText, resetText } from '../src/messages/texts.js';
+import { limitSourceText } from '../src/messages/texts.js';
+import { COLOR, resetText } from '../src/messages/format.js';
 import { formatUsd } from '../src/util/money.js';
 
 const data = {

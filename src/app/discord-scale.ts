@@ -6,7 +6,7 @@
 // at all) and keeps no caches: memory stays flat however many servers the bot is in. Consequences for code:
 // `interaction.guild` and `interaction.channel` are null, and `interaction.member` is the raw API member
 // (`member.roles` is an array of role ids); use the ids and REST, never a cache.
-import { LimitedCollection, Options, type CacheFactory, type ClientOptions, type User } from 'discord.js';
+import { Client, LimitedCollection, Options, type CacheFactory, type ClientOptions, type User } from 'discord.js';
 import type { Config } from '../config.js';
 
 /** The caches discord.js would otherwise fill: all kept empty (the client's own user stays reachable). */
@@ -52,6 +52,11 @@ export function scaleOptions(config: Pick<Config, 'shardCount' | 'shardIds'>): P
 			? { shards: 'auto' }
 			: { shards: config.shardIds ?? Array.from({ length: config.shardCount }, (_, i) => i), shardCount: config.shardCount };
 	return { intents: [], makeCache, ...sharding };
+}
+
+/** The bot's Discord client: no intents, no caches, the configured shards, and nobody pinged unless a reply opts in. */
+export function createClient(config: Pick<Config, 'discordApiUrl' | 'shardCount' | 'shardIds'>): Client {
+	return new Client({ rest: { api: config.discordApiUrl }, allowedMentions: { parse: [] }, ...scaleOptions(config) });
 }
 
 /** The shard Discord routes a guild's events to (DMs: shard 0). */

@@ -1,56 +1,21 @@
-// Discord wiring: the client, routing from the explicit command list, and the one error boundary.
-import {
-	Client,
-	Events,
-	MessageFlags,
-	Routes,
-	type ButtonInteraction,
-	type ChatInputCommandInteraction,
-	type Interaction,
-	type ModalSubmitInteraction,
-} from 'discord.js';
-import { commands } from '../../commands/index.js';
+// Routing interactions to their command (from the explicit list the composition root passes in; custom ids
+// parsed in one place) through the one error boundary: every interaction ends answered, whatever is thrown.
+import { Events, type ButtonInteraction, type ChatInputCommandInteraction, type Client, type Interaction, type ModalSubmitInteraction } from 'discord.js';
 import type { Command, Services } from '../command.js';
-import type { Config } from '../config.js';
+import { TEXT } from '../messages/texts.js';
+import { UserError } from '../messages/user-error.js';
 import { parseCustomId } from '../records/custom-id.js';
-import { scaleOptions } from './discord-scale.js';
-import type { Delivery, Reply } from '../images/delivery.js';
-import { TEXT, UserError } from '../messages/texts.js';
-import type { ChannelPoster } from '../moderation/mod-log.js';
-
-export function createClient(config: Config): Client {
-	return new Client({
-		rest: { api: config.discordApiUrl },
-		// Nothing the bot says may ping anyone unless a reply opts in explicitly.
-		allowedMentions: { parse: [] },
-		...scaleOptions(config), // no intents, no caches, shards
-	});
-}
-
-/** Interaction ids seen recently: a repeated delivery of one interaction is answered once, by the first. */
-class RecentIds {
-	private readonly ids = new Set<string>();
-	constructor(private readonly max: number) {}
-
-	/** True the first time an id is offered. */
-	fresh(id: string): boolean {
-		if (this.ids.has(id)) return false;
-		this.ids.add(id);
-		// Sets iterate in insertion order: drop the oldest.
-		if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
-		return true;
-	}
-}
+import { BoundedSet } from '../util/bounded-set.js';
+import { tellPrivately } from '../util/interaction.js';
 
 type Routed = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
-/**
- * Routes slash commands, buttons and modals to their command (from the explicit list; custom ids parsed in
- * one place) through one error boundary: every interaction ends answered, whatever is thrown.
- */
-export function attachRouter(client: Client, services: Omit<Services, 'receivedAt'>): void {
+/** Interaction ids remembered, so a repeated delivery of one interaction is answered once, by the first. */
+const RECENT_IDS = 10_000;
+
+export function attachRouter(client: Client, commands: readonly Command[], services: Omit<Services, 'receivedAt'>): void {
 	const byName = new Map<string, Command>(commands.map((c) => [c.data.name, c]));
-	const seen = new RecentIds(10_000);
+	const seen = new BoundedSet<string>(RECENT_IDS);
 	client.on(Events.InteractionCreate, (interaction: Interaction) => void route(interaction));
 
 	async function route(interaction: Interaction): Promise<void> {
@@ -62,7 +27,7 @@ export function attachRouter(client: Client, services: Omit<Services, 'receivedA
 			guildId: interaction.guildId,
 			command: interaction.isChatInputCommand() ? interaction.commandName : interaction.customId.slice(0, 100),
 		});
-		if (!seen.fresh(interaction.id)) {
+		if (!seen.add(interaction.id)) {
 			log.warn('interaction delivered again; already handled');
 			return;
 		}
@@ -72,15 +37,15 @@ export function attachRouter(client: Client, services: Omit<Services, 'receivedA
 			const user = error instanceof UserError;
 			if (user) log.info({ reason: error.message }, 'command refused');
 			else log.error({ err: error }, 'command failed');
-			const content = user ? error.message : `Something went wrong on the bot's side. If it keeps happening, tell a moderator (ref \`${interaction.id}\`).`;
-			await answer(interaction, content).catch((e: unknown) => log.error({ err: e }, 'could not tell the user about the error'));
+			const content = user ? error.message : TEXT.internalError(interaction.id);
+			await tellPrivately(interaction, content).catch((e: unknown) => log.error({ err: e }, 'could not tell the user about the error'));
 		}
 	}
 
 	async function dispatch(interaction: Routed, s: Services): Promise<void> {
 		if (interaction.isChatInputCommand()) {
 			const command = byName.get(interaction.commandName);
-			if (!command) throw new UserError("This command isn't available any more. The bot's commands may need redeploying.");
+			if (!command) throw new UserError(TEXT.unknownCommand);
 			await command.execute(interaction, s);
 			return;
 		}
@@ -98,49 +63,4 @@ export function attachRouter(client: Client, services: Omit<Services, 'receivedA
 			await handler(interaction, id, s);
 		}
 	}
-}
-
-/** Tells only the member. Once acknowledged, a private follow-up: editing would overwrite a public message. */
-async function answer(interaction: Routed, content: string): Promise<void> {
-	if (interaction.deferred || interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
-	else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
-}
-
-/** Job delivery over the interaction webhook (needs no Interaction object, so it works after a restart). */
-export function createDelivery(client: Client): Delivery {
-	const payload = (reply: Reply) => ({
-		body: {
-			content: reply.content,
-			embeds: reply.embeds ?? [],
-			attachments: (reply.files ?? []).map((f, i) => ({ id: String(i), filename: f.name })),
-			components: reply.components ?? [],
-			allowed_mentions: { parse: [], users: reply.mentionUsers ?? [] },
-		},
-		files: (reply.files ?? []).map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })),
-	});
-	return {
-		async editOriginal(job, reply) {
-			await client.rest.patch(Routes.webhookMessage(job.applicationId, job.token, '@original'), { ...payload(reply), auth: false });
-		},
-		async postInChannel(job, reply) {
-			await client.rest.post(Routes.channelMessages(job.channelId), payload(reply));
-		},
-		async followUp(job, reply, { ephemeral }) {
-			const { body, files } = payload(reply);
-			await client.rest.post(Routes.webhook(job.applicationId, job.token), {
-				body: { ...body, flags: ephemeral ? MessageFlags.Ephemeral : 0 },
-				files,
-				auth: false,
-			});
-		},
-	};
-}
-
-/** Posting in a channel by id over REST: the log channel needs no cache and no gateway event. */
-export function createChannelPoster(client: Client): ChannelPoster {
-	return {
-		async post(channelId, message) {
-			await client.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] } } });
-		},
-	};
 }

@@ -2,15 +2,15 @@
 // All amounts are integer micro-dollars. The ledger decides which limits apply (settings, overrides, roles:
 // records in the store); the vault takes or ends a charge against all of them in one atomic step, locally
 // or across a fleet (src/vault/).
-import { Audit } from './audit.js';
 import type { Logger } from '../log.js';
-import { periodAt, type BudgetPeriod, type Period } from '../util/period.js';
-import { type Store } from '../storage/store.js';
+import { guildSettingsSchema, keys, scopeOf, userLimitSchema, type GuildSettings } from '../records/budget.js';
+import type { Job } from '../records/job.js';
 import { CORRUPT } from '../records/read.js';
+import type { Store } from '../storage/store.js';
+import { periodAt, type BudgetPeriod, type Period } from '../util/period.js';
+import type { Counter, Counters, RefusalReason, Vault } from '../vault/vault.js';
+import { Audit } from './audit.js';
 import { resolveLimit, type LimitSource, type ResolvedLimit } from './limits.js';
-import { jobSchema, type Job } from '../records/job.js';
-import type { Counter, Counters, TopRow, Vault } from '../vault/vault.js';
-import { guildSettingsSchema, keys, scopeOf, userLimitSchema, utcDay, type GuildSettings, type Reservation } from '../records/budget.js';
 
 export interface Who {
 	/** null for DMs, which share one scope of their own. */
@@ -19,8 +19,6 @@ export interface Who {
 	/** The member's roles, from the interaction payload (role limits). */
 	roleIds?: readonly string[];
 }
-
-export type { Counter } from '../vault/vault.js';
 
 export interface Pool extends Counter {
 	limit: number | undefined;
@@ -40,23 +38,13 @@ export interface Standing extends Counter {
 	corrupt: boolean;
 }
 
-export type RefusalReason = 'user' | 'guild' | 'global' | 'corrupt';
-export type ReserveResult = { ok: true; standing: Standing } | { ok: false; reason: RefusalReason; standing: Standing };
+/** What opening a job gave, with the member's standing (after the reservation when created). */
 export type OpenJobResult =
 	| { status: 'created'; standing: Standing }
 	| { status: 'refused'; reason: RefusalReason; standing: Standing }
 	| { status: 'busy'; standing: Standing }
 	| { status: 'duplicate' };
 export type EndResult<S> = S | 'already-ended' | 'missing';
-
-/** What was asked, kept with the charge for the export. */
-export interface ChargeDetails {
-	userName?: string;
-	prompt?: string;
-	aspectRatio?: string;
-}
-
-export type TopEntry = TopRow;
 
 /** A server reached a share of its cap this period (posted once per threshold). */
 export interface CapNote {
@@ -165,56 +153,6 @@ export class LedgerCore {
 		return result.ended;
 	}
 
-	// ── Charges without a Discord side (tests, benches, tools): a bare job around the reservation ──────
-
-	/** Takes `amount` from every applicable limit at once, or from none. Idempotent per id. */
-	async reserve(id: string, who: Who, amount: number, details: ChargeDetails = {}): Promise<ReserveResult> {
-		const at = this.now();
-		const job: Job = jobSchema.parse({
-			v: 2,
-			id,
-			token: '',
-			applicationId: '',
-			userId: who.userId,
-			...(details.userName ? { userName: details.userName } : {}),
-			roleIds: [...(who.roleIds ?? [])],
-			guildId: who.guildId,
-			channelId: '',
-			prompt: details.prompt ?? '',
-			aspectRatio: details.aspectRatio ?? '1:1',
-			price: amount,
-			attachmentSizeLimit: 1,
-			canPostInChannel: false,
-			state: 'reserved',
-			createdAt: at,
-			updatedAt: at,
-		});
-		if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`reservation amount must be a positive integer, got ${amount}`);
-		const result = await this.open(job, who);
-		if (result.status === 'duplicate') return { ok: true, standing: await this.standing(who) };
-		if (result.status === 'created') return { ok: true, standing: result.standing };
-		return { ok: false, reason: result.status === 'busy' ? 'user' : result.reason, standing: result.standing };
-	}
-
-	commit(id: string): Promise<EndResult<'committed'>> {
-		return this.end(id, 'delivered') as Promise<EndResult<'committed'>>;
-	}
-
-	refund(id: string): Promise<EndResult<'refunded'>> {
-		return this.end(id, 'refunded') as Promise<EndResult<'refunded'>>;
-	}
-
-	private async end(id: string, state: 'delivered' | 'refunded'): Promise<EndResult<'committed' | 'refunded'>> {
-		const job = await this.vault.job(id);
-		if (job === undefined || job === CORRUPT) return 'missing';
-		const at = this.now();
-		return this.close({ ...job, state, updatedAt: at, finishedAt: at });
-	}
-
-	reservation(id: string): Promise<Reservation | undefined> {
-		return this.vault.reservation(id);
-	}
-
 	// ── Limits ─────────────────────────────────────────────────────────────────────────────────
 
 	private async limitOf(who: Who): Promise<{ limit: ResolvedLimit; settings: GuildSettings | undefined; overrideCorrupt: boolean }> {
@@ -269,35 +207,5 @@ export class LedgerCore {
 	/** True while moderators have paused image making in the guild. */
 	async isPaused(guildId: string): Promise<boolean> {
 		return (await this.settings(guildId)).paused === true;
-	}
-
-	// ── Listings: cost grows with what they list, never paid by an image ──────────────────────
-
-	/** The guild's top spenders in the current period. */
-	top(guildId: string, limit = 10): Promise<TopEntry[]> {
-		return this.vault.top(guildId, this.currentPeriod().key, limit);
-	}
-
-	/** The guild's charges in a period, in the order they were made. */
-	charges(guildId: string, period: Period): AsyncGenerator<Reservation> {
-		return this.vault.charges(guildId, period.key);
-	}
-
-	/** Spend per UTC day of a period up to today (the last 31 days for longer periods). */
-	async days(guildId: string, period: Period): Promise<Array<{ date: string; spent: number; images: number }>> {
-		const DAY = 86_400_000;
-		const today = Math.floor(this.now() / DAY) * DAY; // UTC midnight: epoch days are UTC days
-		const first = Math.max(period.start, today - 30 * DAY);
-		const out: Array<{ date: string; spent: number; images: number }> = [];
-		for (let at = first; at <= today; at += DAY) {
-			const date = utcDay(at);
-			out.push({ date, ...(await this.vault.day(guildId, date)) });
-		}
-		return out;
-	}
-
-	/** The guild pool of a period (what the whole server spent). */
-	async pool(guildId: string, period: Period): Promise<Counter> {
-		return (await this.vault.counters(guildId, period.key, '0')).pool;
 	}
 }

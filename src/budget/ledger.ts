@@ -108,9 +108,4 @@ export class Ledger extends LedgerCore {
 			return this.audit.record(tx, { guildId, moderatorId, targetId, action, old: stored === CORRUPT ? 'unreadable' : shown.old, new: shown.new });
 		});
 	}
-
-	/** Newest first: a member's (or role's) changes, or with `null` the server-wide ones; undefined = all. */
-	history(guildId: string, subject: string | null | undefined, limit = 10): Promise<AuditEntry[]> {
-		return this.audit.history(guildId, subject, limit);
-	}
 }

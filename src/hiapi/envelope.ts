@@ -2,7 +2,8 @@
 // redacted from anything hiapi echoes back so it never reaches a log or an error.
 import { z } from 'zod';
 import type { IncomingHttpHeaders } from 'node:http';
-import { classifyHttpError, HiapiError, parseRetryAfter, truncate } from './errors.js';
+import { classifyHttpError, HiapiError, parseRetryAfter } from './errors.js';
+import { truncate } from '../util/text.js';
 import { envelopeSchema } from './schemas.js';
 
 export interface HttpResponse {

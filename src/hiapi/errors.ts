@@ -2,6 +2,7 @@
  * hiapi errors: the small set of {@link HiapiError} kinds the rest of the bot can act on, HTTP status
  * classification, Retry-After parsing, and helpers for reading what undici throws.
  */
+import { truncate } from '../util/text.js';
 
 export type HiapiErrorKind =
 	| 'auth'
@@ -50,26 +51,23 @@ export class HiapiError extends Error {
 	}
 }
 
-const MAX_UPSTREAM_MESSAGE = 500;
+/** Upstream text kept for logs is cut to this length. */
+export const MAX_UPSTREAM_MESSAGE = 500;
 const OUT_OF_CREDIT_RE = /insufficient|\bbalances?\b|\bcredits?\b|\bquotas?\b/i;
 const RETRY_AFTER_CAP_MS = 60_000;
-
-export function truncate(s: string, max = MAX_UPSTREAM_MESSAGE): string {
-	return s.length > max ? `${s.slice(0, max)}…` : s;
-}
 
 /** Pulls `message` / `error_code` out of a hiapi error envelope (or an OpenAI-style `{error:{...}}`). */
 function extractUpstream(body: unknown): { message?: string; code?: string } {
 	if (typeof body === 'string') {
 		const t = body.trim();
-		return t ? { message: truncate(t) } : {};
+		return t ? { message: truncate(t, MAX_UPSTREAM_MESSAGE) } : {};
 	}
 	if (!body || typeof body !== 'object') return {};
 	const o = body as Record<string, unknown>;
 	const out: { message?: string; code?: string } = {};
 	const nested = o['error'] && typeof o['error'] === 'object' ? (o['error'] as Record<string, unknown>) : undefined;
 	const msg = o['message'] ?? nested?.['message'] ?? (typeof o['error'] === 'string' ? o['error'] : undefined);
-	if (typeof msg === 'string' && msg.trim()) out.message = truncate(msg.trim());
+	if (typeof msg === 'string' && msg.trim()) out.message = truncate(msg.trim(), MAX_UPSTREAM_MESSAGE);
 	const code = o['error_code'] ?? nested?.['code'] ?? nested?.['type'];
 	if (typeof code === 'string' || typeof code === 'number') out.code = String(code);
 	return out;

@@ -2,5 +2,5 @@
 export { HiapiClient, type HiapiClientOptions, type HiapiObserver } from './client.js';
 export type { DownloadedImage } from './download.js';
 export { classifyHttpError, HiapiError, parseRetryAfter, type HiapiErrorDetails, type HiapiErrorKind } from './errors.js';
-export { statusPhase, type TaskPhase, type TaskSnapshot } from './status.js';
+export { expiresAtMs, statusPhase, type TaskPhase, type TaskSnapshot } from './status.js';
 export { CALLBACK_MAX_BYTES, callbackSignature, verifyCallback, type CallbackRefusal, type CallbackVerdict } from './callback.js';

@@ -2,7 +2,8 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { HttpResponse } from './envelope.js';
-import { errCode, errMessage, HiapiError, truncate } from './errors.js';
+import { errCode, errMessage, HiapiError, MAX_UPSTREAM_MESSAGE } from './errors.js';
+import { truncate } from '../util/text.js';
 import { pricingEntrySchema } from './schemas.js';
 import type { HiapiTransport } from './transport.js';
 
@@ -24,7 +25,7 @@ export async function fetchPricing(http: HiapiTransport, log: Logger, url: strin
 			status: res.status,
 			method: 'GET',
 			url,
-			upstreamMessage: truncate(res.text),
+			upstreamMessage: truncate(res.text, MAX_UPSTREAM_MESSAGE),
 		});
 	}
 	let json: unknown;

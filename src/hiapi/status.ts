@@ -48,3 +48,10 @@ export function toSnapshot(d: TaskData, taskId: string, phase: TaskPhase): TaskS
 	}
 	return snap;
 }
+
+/** When an output link expires, as epoch ms: hiapi sends seconds, milliseconds or an ISO date; undefined if unreadable. */
+export function expiresAtMs(expireAt: string | number | undefined): number | undefined {
+	if (expireAt === undefined) return undefined;
+	const ms = new Date(typeof expireAt === 'number' && expireAt < 1e12 ? expireAt * 1000 : expireAt).getTime();
+	return Number.isFinite(ms) ? ms : undefined;
+}

@@ -3,7 +3,8 @@
 // schedule. A pushed report ends the wait exactly as a poll returning it would.
 import type { Logger } from 'pino';
 import { backoffMs, deadlineScope } from './deadline.js';
-import { errMessage, HiapiError, isTransient, truncate, type HiapiErrorKind } from './errors.js';
+import { errMessage, HiapiError, isTransient, type HiapiErrorKind, MAX_UPSTREAM_MESSAGE } from './errors.js';
+import { truncate } from '../util/text.js';
 import type { TaskPhase, TaskSnapshot } from './status.js';
 
 export interface WaitOptions {
@@ -114,7 +115,7 @@ export async function waitForTask(ctx: WaitContext, taskId: string, opts: WaitOp
 					const message = snap.error?.message;
 					throw new HiapiError('task_failed', `hiapi task ${taskId} ${snap.status}${code ? ` [${code}]` : ''}`, {
 						code: code ?? snap.status,
-						upstreamMessage: message === undefined ? undefined : truncate(message),
+						upstreamMessage: message === undefined ? undefined : truncate(message, MAX_UPSTREAM_MESSAGE),
 					});
 				}
 				waitMs = scheduled();

@@ -2,30 +2,15 @@
 // while its token lives, else post in the channel where the bot may. Needs no Interaction object, so a
 // job resumed after a restart (or by another process) delivers the same way.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
 import type { Job } from '../records/job.js';
 import type { Logger } from '../log.js';
-import { truncate } from '../messages/texts.js';
+import type { Reply } from '../messages/reply.js';
+import { truncate } from '../util/text.js';
 
 /** Interaction tokens live 15 minutes; stop using one a little before that. */
 export const TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
 
-export interface ReplyFile {
-	name: string;
-	data: Buffer;
-	contentType: string;
-}
-export interface Reply {
-	content: string;
-	embeds?: APIEmbed[];
-	files?: ReplyFile[];
-	/** Buttons under the message; absent = none (progress and errors carry none). */
-	components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
-	/** User ids that may be pinged; nobody else ever is. */
-	mentionUsers?: string[];
-}
-
-/** The two REST calls delivery needs (implemented over discord.js REST in bot.ts). */
+/** The two REST calls delivery needs (implemented over discord.js REST in app/discord-rest.ts). */
 export interface Delivery {
 	editOriginal(job: Job, reply: Reply): Promise<void>;
 	postInChannel(job: Job, reply: Reply): Promise<void>;

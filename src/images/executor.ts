@@ -1,24 +1,20 @@
 // Running one job, however it is queued: reserved → submitted → delivered | refunded. Each state is stored
 // (through the ledger's vault) before the step that needs it, so a job picked up again (after a restart, or
 // by another process of the fleet) resumes where it was, and every reservation ends exactly once.
-import { deliverReply, type Delivered, type Delivery, type Reply } from './delivery.js';
-import { HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from '../hiapi/index.js';
-import { isJob, type Job, type NewJob } from '../records/job.js';
-import type { Ledger, RefusalReason, Reservation, Standing, Who } from '../budget/index.js';
+import type { Ledger } from '../budget/ledger.js';
+import { expiresAtMs, HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from '../hiapi/index.js';
 import type { Logger } from '../log.js';
-import { discordTime, failureMessage, imageEmbed, lowBudgetText, resultButtons } from '../messages/texts.js';
+import { resultReply } from '../messages/cards.js';
+import type { Reply } from '../messages/reply.js';
+import { failureMessage, lowBudgetText } from '../messages/texts.js';
 import type { Metrics } from '../metrics.js';
-import { Progress } from './progress.js';
-import { CORRUPT, type Read } from '../records/read.js';
+import type { Reservation } from '../records/budget.js';
+import { isJob, type Job } from '../records/job.js';
+import { CORRUPT } from '../records/read.js';
 import type { TaskWatch } from '../tasks/watch.js';
-
-export type CreateResult =
-	| { status: 'created'; job: Job; standing: Standing }
-	| { status: 'refused'; reason: RefusalReason; standing: Standing }
-	/** The member already has MAX_JOBS_PER_USER images in progress across the fleet. */
-	| { status: 'busy'; standing: Standing }
-	/** This interaction already made a job (a duplicate delivery): nothing to do. */
-	| { status: 'duplicate' };
+import { closeJob } from './close-job.js';
+import { deliverReply, type Delivered, type Delivery } from './delivery.js';
+import { Progress } from './progress.js';
 
 export interface JobExecutorOptions {
 	ledger: Ledger;
@@ -39,39 +35,6 @@ export class JobExecutor {
 		this.now = o.now ?? Date.now;
 	}
 
-	/** Reserves the price and persists the job in one atomic write; once per interaction id. */
-	async create(input: NewJob): Promise<CreateResult> {
-		const who: Who = { guildId: input.guildId, userId: input.userId, roleIds: input.roleIds ?? [] };
-		const at = this.now();
-		const job: Job = { v: 2, kind: 'imagine', ...input, state: 'reserved', createdAt: at, updatedAt: at };
-		const result = await this.o.ledger.open(job, who);
-		if (result.status === 'created') return { status: 'created', job, standing: result.standing };
-		if (result.status === 'duplicate') return result;
-		return result.status === 'busy' ? { status: 'busy', standing: result.standing } : { status: 'refused', reason: result.reason, standing: result.standing };
-	}
-
-	/** A stored job (what a button needs after any restart), undefined once pruned. */
-	find(id: string): Promise<Read<Job>> {
-		return this.o.ledger.vault.job(id);
-	}
-
-	/** Deletes finished jobs older than `retentionMs`, in bounded batches. */
-	async prune(retentionMs: number): Promise<number> {
-		const pruned = await this.o.ledger.vault.prune(this.now() - retentionMs);
-		if (pruned > 0) this.o.logger.info({ pruned, retentionDays: retentionMs / 86_400_000 }, 'pruned old job records');
-		return pruned;
-	}
-
-	/** The interaction could not be acknowledged: give the money back, nothing else to do. */
-	async abandon(job: Job, why: string): Promise<void> {
-		await this.finish(job, 'refunded', `abandoned: ${why}`);
-	}
-
-	/** Ids of open jobs, oldest first (what a restart or the fleet's sweep picks up). */
-	openJobs(): Promise<Array<{ id: string; createdAt: number }>> {
-		return this.o.ledger.vault.openJobs();
-	}
-
 	/**
 	 * The job to run for an open id, or undefined when there is nothing to run: a finished job's reservation is
 	 * made sure to have ended, and an unreadable job is refunded from its reservation.
@@ -80,7 +43,7 @@ export class JobExecutor {
 		const job = await this.o.ledger.vault.job(id);
 		if (!isJob(job)) {
 			this.o.logger.error({ jobId: id, corrupt: job === CORRUPT }, 'open job record missing or unreadable; refunding its reservation');
-			await this.o.ledger.close(jobFromReservation(id, await this.o.ledger.reservation(id), this.now()));
+			await this.o.ledger.close(jobFromReservation(id, await this.o.ledger.vault.reservation(id), this.now()));
 			return undefined;
 		}
 		if (job.state === 'delivered' || job.state === 'refunded') {
@@ -148,37 +111,16 @@ export class JobExecutor {
 			}
 			await progress.close();
 			const standing = await this.o.ledger.standing({ guildId: job.guildId, userId: job.userId, roleIds: job.roleIds ?? [] });
-			const seconds = (this.now() - job.createdAt) / 1000;
 			const info = {
 				prompt: job.prompt,
 				aspectRatio: job.aspectRatio,
-				seconds,
+				seconds: (this.now() - job.createdAt) / 1000,
 				price: job.price,
 				remaining: standing.remaining,
 				requesterId: job.userId,
 				kind: job.kind,
 			};
-			const components = [resultButtons(job.id)];
-			let reply: Reply;
-			if (image) {
-				const fileName = `imagine-${job.id}.${image.extension}`;
-				reply = {
-					content: '',
-					embeds: [imageEmbed({ ...info, fileName })],
-					files: [{ name: fileName, data: image.bytes, contentType: image.contentType }],
-					components,
-				};
-			} else {
-				const expires =
-					output.expireAt === undefined
-						? undefined
-						: new Date(typeof output.expireAt === 'number' && output.expireAt < 1e12 ? output.expireAt * 1000 : output.expireAt).getTime();
-				reply = {
-					content: `The image is larger than Discord allows here, so here is a link${expires && Number.isFinite(expires) ? ` (it expires ${discordTime(expires, 'R')})` : ''}:\n${output.url}`,
-					embeds: [imageEmbed(info)],
-					components,
-				};
-			}
+			const reply = resultReply(job.id, info, image, { url: output.url, expiresAt: expiresAtMs(output.expireAt) });
 			const how = await this.deliver(job, reply, log);
 			if (how === 'undeliverable') {
 				await this.finish(job, 'refunded', 'undeliverable');
@@ -225,10 +167,8 @@ export class JobExecutor {
 	}
 
 	/** Ends the job and its reservation in one atomic write. Idempotent. */
-	private async finish(job: Job, state: 'delivered' | 'refunded', outcome: string): Promise<void> {
-		const at = this.now();
-		await this.o.ledger.close({ ...job, state, outcome, updatedAt: at, finishedAt: at });
-		this.o.metrics.jobs.inc({ outcome: state === 'delivered' ? 'delivered' : (outcome.split(':')[0] ?? outcome) });
+	private finish(job: Job, state: 'delivered' | 'refunded', outcome: string): Promise<void> {
+		return closeJob({ ledger: this.o.ledger, metrics: this.o.metrics, now: this.now }, job, state, outcome);
 	}
 
 	/** Stores progress of an open job (the vault also notes the task on its reservation, for the export). */

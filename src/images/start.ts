@@ -1,13 +1,22 @@
 // Starting an image, however it was asked for (/imagine, Reroll, Remix): every check, the reservation, the
-// acknowledgement and the hand-off to the job runner. One path, so budgets, limits, the blocklist, pause and
+// acknowledgement and the hand-off to the queue. One path, so budgets, limits, the blocklist, pause and
 // restart safety hold the same for every image.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MessageFlags, PermissionFlagsBits, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
-import type { Services } from '../command.js';
-import type { Job, JobKind } from '../records/job.js';
+import { PermissionFlagsBits, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
+import type { Ledger } from '../budget/ledger.js';
 import { memberRoleIds } from '../budget/member-roles.js';
-import { TEXT, UserError, refusalMessage } from '../messages/texts.js';
-import { isStoreUnreachable } from '../storage/store.js';
+import type { Pricing } from '../budget/pricing.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { TEXT, refusalMessage } from '../messages/texts.js';
+import { UserError } from '../messages/user-error.js';
+import type { Metrics } from '../metrics.js';
+import type { Blocklist } from '../moderation/blocklist.js';
+import type { Job, JobKind } from '../records/job.js';
+import { isStoreUnreachable } from '../storage/store-errors.js';
+import { attachmentLimit, tellPrivately } from '../util/interaction.js';
+import { closeJob } from './close-job.js';
+import type { JobQueue } from './queue/queue.js';
 
 export type StartingInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
@@ -18,13 +27,25 @@ export interface ImageRequest {
 	sourceJobId?: string;
 }
 
+/** What starting an image needs (the command services carry all of it). */
+export interface StartDeps {
+	config: Pick<Config, 'maxJobsPerUser'>;
+	logger: Logger;
+	ledger: Ledger;
+	blocklist: Blocklist;
+	queue: JobQueue;
+	pricing: Pricing;
+	metrics: Metrics;
+	/** When the interaction arrived (the acknowledgement deadline counts from here). */
+	receivedAt: number;
+}
+
 /** Acknowledge by this long after the interaction arrived, whatever the store is doing (Discord allows 3 s). */
 const ACK_SAFETY_MS = 1500;
-const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
 
 type Decision = { kind: 'accepted'; job: Job; release: () => void } | { kind: 'refused'; content: string; why: string } | { kind: 'duplicate' };
 
-export async function startImage(interaction: StartingInteraction, request: ImageRequest, s: Services): Promise<void> {
+export async function startImage(interaction: StartingInteraction, request: ImageRequest, s: StartDeps): Promise<void> {
 	const deciding = decide(interaction, request, s);
 	// Discord drops interactions not answered within 3 s: if the store is slow, acknowledge first.
 	const timer = new AbortController();
@@ -43,7 +64,9 @@ export async function startImage(interaction: StartingInteraction, request: Imag
 		return;
 	}
 	if (decision.kind === 'refused') {
-		await refuse(interaction, deferred, decision.content);
+		// After a (public) deferral, the placeholder goes and a private note follows.
+		if (deferred) await interaction.deleteReply().catch(() => undefined);
+		await tellPrivately(interaction, decision.content);
 		s.metrics.firstReply.observe((Date.now() - s.receivedAt) / 1000);
 		s.logger.info({ reason: decision.why, kind: request.kind }, 'image refused');
 		return;
@@ -53,7 +76,8 @@ export async function startImage(interaction: StartingInteraction, request: Imag
 		try {
 			await interaction.deferReply();
 		} catch (error) {
-			await s.jobs.abandon(job, 'could not acknowledge the interaction');
+			// Not acknowledged: give the money back, nothing else to do.
+			await closeJob({ ledger: s.ledger, metrics: s.metrics, now: Date.now }, job, 'refunded', 'abandoned: could not acknowledge the interaction');
 			release();
 			throw error;
 		}
@@ -71,11 +95,14 @@ export async function startImage(interaction: StartingInteraction, request: Imag
 		},
 		'image accepted',
 	);
-	s.jobs.start(job, release);
+	// If queueing fails, the job stays open in the vault and is picked up by the next resume or sweep.
+	s.queue
+		.enqueue(job, release)
+		.catch((error: unknown) => s.logger.error({ err: error, jobId: job.id }, 'could not queue the job; it stays open and is retried'));
 }
 
 /** Every check in order, ending in an atomic reservation. Never throws a UserError: refusals are values. */
-async function decide(interaction: StartingInteraction, request: ImageRequest, s: Services): Promise<Decision> {
+async function decide(interaction: StartingInteraction, request: ImageRequest, s: StartDeps): Promise<Decision> {
 	try {
 		return await checkAndReserve(interaction, request, s);
 	} catch (error) {
@@ -86,9 +113,9 @@ async function decide(interaction: StartingInteraction, request: ImageRequest, s
 	}
 }
 
-async function checkAndReserve(interaction: StartingInteraction, request: ImageRequest, s: Services): Promise<Decision> {
+async function checkAndReserve(interaction: StartingInteraction, request: ImageRequest, s: StartDeps): Promise<Decision> {
 	const refused = (content: string, why: string): Decision => ({ kind: 'refused', content, why });
-	if (!s.jobs.isAccepting) return refused(TEXT.restarting, 'restarting');
+	if (!s.queue.accepting) return refused(TEXT.restarting, 'restarting');
 	const guildId = interaction.guildId;
 	if (guildId) {
 		const [paused, blocked] = await Promise.all([s.ledger.isPaused(guildId), s.blocklist.match(guildId, request.prompt)]);
@@ -99,17 +126,20 @@ async function checkAndReserve(interaction: StartingInteraction, request: ImageR
 			return refused(TEXT.blocked(canManage ? blocked : undefined), 'blocked');
 		}
 	}
-	const release = s.jobs.claimSlot(interaction.user.id);
+	const release = s.queue.claim(interaction.user.id);
 	if (!release) return refused(TEXT.tooMany(s.config.maxJobsPerUser), 'per-user jobs');
 	try {
 		const price = s.pricing.current();
-		const created = await s.jobs.create({
+		const roleIds = memberRoleIds(interaction.member);
+		const at = Date.now();
+		const job: Job = {
+			v: 2,
 			id: interaction.id,
 			token: interaction.token,
 			applicationId: interaction.applicationId,
 			userId: interaction.user.id,
 			userName: interaction.user.username,
-			roleIds: memberRoleIds(interaction.member),
+			roleIds,
 			guildId,
 			channelId: interaction.channelId ?? '',
 			kind: request.kind,
@@ -117,28 +147,22 @@ async function checkAndReserve(interaction: StartingInteraction, request: ImageR
 			prompt: request.prompt,
 			aspectRatio: request.aspectRatio,
 			price,
-			attachmentSizeLimit: interaction.attachmentSizeLimit || DEFAULT_ATTACHMENT_LIMIT,
+			attachmentSizeLimit: attachmentLimit(interaction),
 			canPostInChannel: interaction.appPermissions.has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.AttachFiles]),
-		});
-		if (created.status === 'created') return { kind: 'accepted', job: created.job, release };
+			state: 'reserved',
+			createdAt: at,
+			updatedAt: at,
+		};
+		const opened = await s.ledger.open(job, { guildId, userId: job.userId, roleIds });
+		if (opened.status === 'created') return { kind: 'accepted', job, release };
 		release();
-		if (created.status === 'duplicate') return { kind: 'duplicate' };
-		if (created.status === 'busy') return refused(TEXT.tooMany(s.config.maxJobsPerUser), 'per-user jobs (fleet)');
-		return refused(refusalMessage(created.reason, created.standing, price), created.reason);
+		if (opened.status === 'duplicate') return { kind: 'duplicate' };
+		if (opened.status === 'busy') return refused(TEXT.tooMany(s.config.maxJobsPerUser), 'per-user jobs (fleet)');
+		return refused(refusalMessage(opened.reason, opened.standing, price), opened.reason);
 	} catch (error) {
 		release();
 		throw error;
 	}
-}
-
-/** A refusal only the member sees. After a (public) deferral, the placeholder goes and a private note follows. */
-async function refuse(interaction: StartingInteraction, deferred: boolean, content: string): Promise<void> {
-	if (!deferred) {
-		await interaction.reply({ content, flags: MessageFlags.Ephemeral });
-		return;
-	}
-	await interaction.deleteReply().catch(() => undefined);
-	await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
 }
 
 /** Checks a prompt as /imagine's option rules do (Remix's form comes back as free text). */

@@ -1,30 +1,11 @@
 // Everything a member or moderator reads: short, specific, friendly, never a stack trace or upstream text.
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
-import { buildCustomId } from '../records/custom-id.js';
+import type { Standing } from '../budget/ledger-core.js';
+import type { LimitSource } from '../budget/limits.js';
 import type { HiapiErrorKind } from '../hiapi/index.js';
 import type { AuditEntry } from '../records/audit.js';
-import type { LimitSource, RefusalReason, Standing } from '../budget/index.js';
 import { formatUsd } from '../util/money.js';
-
-/** An expected problem whose message is shown to the user as is. */
-export class UserError extends Error {
-	override name = 'UserError';
-}
-
-export const COLOR = { ok: 0x57f287, info: 0x5865f2, warn: 0xfee75c, error: 0xed4245 } as const;
-
-/** Discord timestamp markup, rendered in each reader's time zone. */
-export function discordTime(ms: number, style: 'R' | 'f' | 'F' | 'D' = 'f'): string {
-	return `<t:${Math.floor(ms / 1000)}:${style}>`;
-}
-
-export function resetText(resetsAt: number | null): string {
-	return resetsAt === null ? 'never (lifetime budget)' : `${discordTime(resetsAt)} (${discordTime(resetsAt, 'R')})`;
-}
-
-export function truncate(text: string, max: number): string {
-	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+import type { RefusalReason } from '../vault/vault.js';
+import { discordTime, resetText } from './format.js';
 
 export function refusalMessage(reason: RefusalReason, s: Standing, price: number): string {
 	switch (reason) {
@@ -78,37 +59,6 @@ export function failureMessage(kind: HiapiErrorKind | 'internal' | 'undeliverabl
 	return `⚠️ ${text} ${NOT_CHARGED}`;
 }
 
-export interface DeliveredInfo {
-	prompt: string;
-	aspectRatio: string;
-	seconds: number;
-	price: number;
-	remaining: number;
-	/** Who asked (and paid): named in the embed so everyone sees whose image it is. */
-	requesterId: string;
-	kind: 'imagine' | 'reroll' | 'remix';
-	fileName?: string;
-}
-
-const KIND_LABEL = { imagine: 'Requested by', reroll: 'Rerolled by', remix: 'Remixed by' } as const;
-
-export function imageEmbed(d: DeliveredInfo): APIEmbed {
-	return {
-		color: COLOR.ok,
-		description: truncate(d.prompt, 4000),
-		...(d.fileName ? { image: { url: `attachment://${d.fileName}` } } : {}),
-		fields: [
-			// A mention inside an embed never pings anyone.
-			{ name: KIND_LABEL[d.kind], value: `<@${d.requesterId}>`, inline: true },
-			{ name: 'Aspect ratio', value: d.aspectRatio, inline: true },
-			{ name: 'Time', value: `${d.seconds.toFixed(1)} s`, inline: true },
-			{ name: 'Cost', value: formatUsd(d.price), inline: true },
-			{ name: 'Budget left', value: formatUsd(d.remaining), inline: true },
-		],
-		footer: { text: 'FLUX 1.1 Pro' },
-	};
-}
-
 export function progressText(phase: 'waiting' | 'submitting' | 'queued' | 'running', elapsedMs: number, position?: number): string {
 	const elapsed = `${Math.floor(elapsedMs / 1000)} s`;
 	switch (phase) {
@@ -123,31 +73,9 @@ export function progressText(phase: 'waiting' | 'submitting' | 'queued' | 'runni
 	}
 }
 
-/** The row under every delivered image. Labels keep the words; the custom ids carry the job to load. */
-export function resultButtons(jobId: string): APIActionRowComponent<APIButtonComponent> {
-	const button = (
-		action: 'reroll' | 'remix' | 'delete',
-		label: string,
-		emoji: string,
-		style: ButtonStyle.Secondary | ButtonStyle.Danger,
-	): APIButtonComponent => ({
-		type: ComponentType.Button,
-		style,
-		label,
-		emoji: { name: emoji },
-		custom_id: buildCustomId({ command: 'imagine', action, jobId }),
-	});
-	return {
-		type: ComponentType.ActionRow,
-		components: [
-			button('reroll', 'Reroll', '🔁', ButtonStyle.Secondary),
-			button('remix', 'Remix', '🎨', ButtonStyle.Secondary),
-			button('delete', 'Delete', '🗑️', ButtonStyle.Danger),
-		],
-	};
-}
-
 export const TEXT = {
+	internalError: (ref: string) => `Something went wrong on the bot's side. If it keeps happening, tell a moderator (ref \`${ref}\`).`,
+	unknownCommand: "This command isn't available any more. The bot's commands may need redeploying.",
 	restarting: 'The bot is restarting. Try again in a few seconds.',
 	tooOld: 'This image is too old for its buttons to work any more. Use `/imagine` to make a new one.',
 	notOurs: "This button isn't one the bot knows any more. Use `/imagine` to make a new image.",

@@ -2,9 +2,11 @@
 // where the moderators already talk. Posting is best effort: a failure is a warning, never a failed command.
 import type { APIEmbed } from 'discord.js';
 import type { AuditEntry } from '../records/audit.js';
-import type { CapNote, GuildSettings } from '../budget/index.js';
+import type { CapNote } from '../budget/ledger-core.js';
+import type { GuildSettings } from '../records/budget.js';
 import type { Logger } from '../log.js';
-import { COLOR, auditLine, resetText } from '../messages/texts.js';
+import { auditLine } from '../messages/texts.js';
+import { COLOR, resetText } from '../messages/format.js';
 import { formatUsd } from '../util/money.js';
 
 /** Posting a message in a channel by id (implemented over discord.js REST in bot.ts: no cache needed). */

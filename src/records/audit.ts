@@ -1,6 +1,7 @@
 // The moderators' audit trail as stored: one append-only record per change, keyed by guild and time.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { sortableTime } from '../util/text.js';
 
 export const AUDIT_ACTIONS = ['set', 'clear', 'reset', 'default', 'cap', 'role', 'pause', 'resume', 'log', 'blocklist-add', 'blocklist-remove'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -24,5 +25,4 @@ let sequence = 0;
  * their order), then a random tail (so two processes never write the same key).
  */
 export const auditKey = (guildId: string, at: number) =>
-	`${AUDIT_PREFIX}${guildId}:${String(at).padStart(13, '0')}:${String((sequence = (sequence + 1) % 1e9)).padStart(9, '0')}:${randomBytes(3).toString('hex')}`;
-
+	`${AUDIT_PREFIX}${guildId}:${sortableTime(at)}:${String((sequence = (sequence + 1) % 1e9)).padStart(9, '0')}:${randomBytes(3).toString('hex')}`;

@@ -2,6 +2,7 @@
 // server's pool, a reservation, a day's total): no write on the money path rewrites a list that grows.
 import { z } from 'zod';
 import type { Period } from '../util/period.js';
+import { sortableTime } from '../util/text.js';
 
 const nonNegative = z.number().int().nonnegative();
 
@@ -82,7 +83,6 @@ export const indexMarkerSchema = z.object({ v: z.literal(1) });
 
 export const GLOBAL_SCOPE = '*';
 export const scopeOf = (guildId: string | null) => guildId ?? 'dm';
-const pad = (ms: number) => String(Math.max(0, Math.floor(ms))).padStart(13, '0');
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export const keys = {
@@ -90,7 +90,7 @@ export const keys = {
 	accountPrefix: (scope: string, period: string) => `ledger:acct:${scope}:${period}:`,
 	pool: (scope: string, period: string) => `ledger:pool:${scope}:${period}`,
 	reservation: (id: string) => `ledger:res:${id}`,
-	reservationIndex: (scope: string, period: string, createdAt: number, id: string) => `ledger:rx:${scope}:${period}:${pad(createdAt)}:${id}`,
+	reservationIndex: (scope: string, period: string, createdAt: number, id: string) => `ledger:rx:${scope}:${period}:${sortableTime(createdAt)}:${id}`,
 	reservationIndexPrefix: (scope: string, period: string) => `ledger:rx:${scope}:${period}:`,
 	day: (scope: string, day: string) => `ledger:day:${scope}:${day}`,
 	capNotes: (scope: string, period: string) => `ledger:note:${scope}:${period}`,

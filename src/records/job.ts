@@ -1,6 +1,7 @@
 // The stored job: what one image request is. The vaults keep it (with one marker per open or finished job
 // locally, so no write rewrites a growing list).
 import { z } from 'zod';
+import { sortableTime } from '../util/text.js';
 import { CORRUPT, type Read } from './read.js';
 
 export const JOB_KINDS = ['imagine', 'reroll', 'remix'] as const;
@@ -38,9 +39,6 @@ export const jobSchema = z.object({
 	finishedAt: z.number().optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
-export type NewJob = Omit<Job, 'v' | 'state' | 'createdAt' | 'updatedAt' | 'kind'> & { kind?: JobKind };
-
-const pad = (ms: number) => String(Math.max(0, Math.floor(ms))).padStart(13, '0');
 
 export const jobKeys = {
 	job: (id: string) => `jobs:${id}`,
@@ -48,7 +46,7 @@ export const jobKeys = {
 	open: (id: string) => `jobs:open:${id}`,
 	openPrefix: 'jobs:open:',
 	/** One per finished job, by finish time: what retention prunes, oldest first. */
-	done: (finishedAt: number, id: string) => `jobs:done:${pad(finishedAt)}:${id}`,
+	done: (finishedAt: number, id: string) => `jobs:done:${sortableTime(finishedAt)}:${id}`,
 	donePrefix: 'jobs:done:',
 };
 

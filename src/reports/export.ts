@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditRow, ChargeRow, ExportResult } from './csv.js';
-import type { Ledger } from '../budget/index.js';
+import type { Ledger } from '../budget/ledger.js';
 import type { Period } from '../util/period.js';
 
 export interface PeriodExport {
@@ -20,7 +20,7 @@ export async function exportPeriod(ledger: Ledger, guildId: string, which: 'curr
 	const cleanup = () => rm(dir, { recursive: true, force: true });
 	try {
 		const charges = (async function* (): AsyncGenerator<ChargeRow> {
-			for await (const r of ledger.charges(guildId, period)) {
+			for await (const r of ledger.vault.charges(guildId, period.key)) {
 				yield {
 					at: r.createdAt,
 					userId: r.userId,

@@ -1,6 +1,7 @@
 // /budget report: the current period's spend per day against the cap and the top 10 spenders, as a PNG.
-import type { Ledger } from '../budget/index.js';
+import type { Ledger } from '../budget/ledger.js';
 import type { Logger } from '../log.js';
+import { spendPerDay } from './spend-per-day.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -8,10 +9,10 @@ let warnedFont = false;
 
 export async function reportPng(ledger: Ledger, guildId: string, guildName: string | undefined, logger: Logger): Promise<Buffer> {
 	const period = ledger.currentPeriod();
-	const [days, top, pool, settings] = await Promise.all([
-		ledger.days(guildId, period),
-		ledger.top(guildId, 10),
-		ledger.pool(guildId, period),
+	const [days, top, counters, settings] = await Promise.all([
+		spendPerDay(ledger.vault, guildId, period, ledger.now()),
+		ledger.vault.top(guildId, period.key, 10),
+		ledger.vault.counters(guildId, period.key, '0'),
 		ledger.settings(guildId),
 	]);
 	const start = new Date(period.start);
@@ -34,6 +35,6 @@ export async function reportPng(ledger: Ledger, guildId: string, guildName: stri
 		days: days.map((d) => ({ date: d.date, spentMicros: d.spent })),
 		...(settings.cap !== undefined ? { capMicros: settings.cap } : {}),
 		top: top.map((t) => ({ label: t.name ? `@${t.name}` : t.userId, spentMicros: t.spent, images: t.images })),
-		totalMicros: pool.spent,
+		totalMicros: counters.pool.spent,
 	});
 }

@@ -1,17 +1,14 @@
-// Keyv behind one small interface: typed records validated on read, and serialized writes that are atomic on
-// SQLite (one connection through node:sqlite; write blocks queued together share one BEGIN IMMEDIATE … COMMIT,
-// each in its own savepoint).
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import Keyv, { type KeyvStoreAdapter } from 'keyv';
+// Keyv behind one small interface: typed records validated on read, ordered scans, and serialized writes that
+// are atomic on SQLite (write-queue.ts). Opening the SQLite file or Redis connection is open-store.ts's job.
+import type Keyv from 'keyv';
 import type { RedisClientType } from '@keyv/redis';
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
 import { CORRUPT, type Read } from '../records/read.js';
-import { SqliteSyncAdapter } from './sqlite-adapter.js';
-import { lockSqliteFile, type SqliteLock } from './sqlite-lock.js';
-
+import type { SqliteLock } from './sqlite-lock.js';
+import { NAMESPACE, openBackend, type Backend, type SqlQuery } from './open-store.js';
+import { StoreError } from './store-errors.js';
+import { WriteQueue } from './write-queue.js';
 
 export interface Tx {
 	get<T>(key: string, schema: z.ZodType<T>): Promise<Read<T>>;
@@ -21,153 +18,46 @@ export interface Tx {
 	afterCommit(fn: () => void): void;
 }
 
-export class StoreError extends Error {
-	override name = 'StoreError';
-}
-
-const CONNECTION_ERRORS = new Set([
-	'ClientClosedError',
-	'ClientOfflineError',
-	'SocketClosedUnexpectedlyError',
-	'ConnectionTimeoutError',
-	'SocketTimeoutError',
-	'DisconnectsClientError',
-]);
-
-/** True when an error means the store cannot be reached right now (Redis down or reconnecting), not a bug. */
-export function isStoreUnreachable(error: unknown): boolean {
-	for (let e: unknown = error; e instanceof Error; e = e.cause) {
-		if (CONNECTION_ERRORS.has(e.name) || /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|client is (closed|offline)/i.test(e.message)) return true;
-	}
-	return false;
-}
-
-type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown>;
 export type RedisClient = RedisClientType;
 
-/** Every key is stored as `imagine-bot:<key>`. */
-const NAMESPACE = 'imagine-bot';
-
-/** How long a synchronous statement may wait for a lock, blocking the event loop. */
-const SYNC_BUSY_MS = 20;
-/** How long a write waits for another process to release the database (a backup, a stray sqlite3 shell). */
-const LOCK_WAIT_MS = 10_000;
-/** Write blocks per transaction at most (a burst of reservations shares one commit). */
-const MAX_BATCH = 64;
-
-const isBusy = (error: unknown): boolean => /SQLITE_BUSY|database is locked/i.test(String((error as Error | undefined)?.message ?? error));
-
-interface PendingWrite {
-	fn: (tx: Tx) => Promise<unknown>;
-	resolve: (value: unknown) => void;
-	reject: (error: unknown) => void;
-}
-
 export class Store {
-	private queued: PendingWrite[] = [];
-	private draining = false;
-	private drained: Promise<void> = Promise.resolve();
-	/** After-commit hooks of the block running now. */
-	private pending: Array<() => void> = [];
-	// Writes are only reachable through write(), so nothing can bypass the queue.
-	private readonly tx: Tx = {
-		get: (key, schema) => this.get(key, schema),
-		set: async (key, value) => {
-			await this.keyv.set(key, value);
-		},
-		delete: async (key) => {
-			await this.keyv.delete(key);
-		},
-		afterCommit: (fn) => {
-			this.pending.push(fn);
-		},
-	};
-
+	private readonly keyv: Keyv;
+	private readonly sql: SqlQuery | undefined;
+	readonly kind: 'sqlite' | 'redis';
 	/** The node-redis client when the store is on Redis (money scripts, job queue). */
 	redis: RedisClient | undefined;
-
-	private constructor(
-		private readonly keyv: Keyv,
-		private readonly sql: SqlQuery | undefined,
-		private readonly logger: Logger,
-		readonly kind: 'sqlite' | 'redis',
-	) {}
-
 	/** The lock that keeps a second process off this SQLite file, released on close. */
 	private lock: SqliteLock | undefined;
+	// Writes are only reachable through write(), so nothing can bypass the queue.
+	private readonly queue: WriteQueue<Tx>;
 
-	static async open(url: string, logger: Logger): Promise<Store> {
-		if (url.startsWith('sqlite://')) {
-			const file = url.slice('sqlite://'.length);
-			if (file !== ':memory:') {
-				const dir = dirname(resolve(file));
-				try {
-					mkdirSync(dir, { recursive: true });
-					accessSync(dir, constants.W_OK);
-				} catch {
-					throw new StoreError(
-						`STORE_URL: cannot create or write the directory ${dir} (running as uid ${process.getuid?.() ?? '?'}); fix its permissions or point STORE_URL elsewhere`,
-					);
-				}
-			}
-			// One process per file: a second bot (or a migration while a bot runs) is refused, not let in to overspend.
-			let lock: SqliteLock | undefined;
-			try {
-				if (file !== ':memory:') lock = lockSqliteFile(file);
-			} catch (error) {
-				throw new StoreError(`STORE_URL: ${(error as Error).message}`);
-			}
-			try {
-				const db = new DatabaseSync(file);
-				// Statements block the event loop while they wait for a lock: keep that short. Taking the write lock,
-				// the long wait, happens in begin() below, off the event loop.
-				db.exec(`PRAGMA busy_timeout = ${SYNC_BUSY_MS}`);
-				const adapter = new SqliteSyncAdapter(db);
-				const store = new Store(Store.keyv(adapter, logger), (sql, ...params) => Promise.resolve(adapter.query(sql, params)), logger, 'sqlite');
-				await store.sql?.('PRAGMA journal_mode = WAL');
-				await store.keyv.get('health');
-				store.lock = lock;
-				return store;
-			} catch (error) {
-				lock?.release();
-				throw new StoreError(`STORE_URL: cannot open the SQLite database ${file}: ${(error as Error).message}`);
-			}
-		}
-		if (/^rediss?:\/\//.test(url)) {
-			// Loaded only when used: it costs ~30 MiB of memory that SQLite users never need.
-			const { default: KeyvRedis, createClient } = await import('@keyv/redis');
-			// One node-redis client for Keyv, the money scripts and the job queue. While the connection is down,
-			// commands fail at once (no offline queue) and the client keeps reconnecting in the background.
-			const client = createClient({
-				url,
-				disableOfflineQueue: true,
-				socket: { connectTimeout: 5000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
-			});
-			let reported = false;
-			client.on('error', (error: unknown) => {
-				if (!reported) logger.warn({ err: error }, 'redis connection error; reconnecting');
-				reported = true;
-			});
-			client.on('ready', () => (reported = false));
-			try {
-				await Promise.race([client.connect(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref())]);
-			} catch (error) {
-				client.destroy();
-				throw new StoreError(`STORE_URL: cannot reach Redis: ${(error as Error).message}`);
-			}
-			const adapter = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
-			const store = new Store(Store.keyv(adapter, logger), undefined, logger, 'redis');
-			store.redis = client;
-			return store;
-		}
-		throw new StoreError('STORE_URL: must start with sqlite:// or redis://');
+	private constructor(
+		backend: Backend,
+		private readonly logger: Logger,
+	) {
+		this.keyv = backend.keyv;
+		this.sql = backend.sql;
+		this.kind = backend.kind;
+		this.redis = backend.redis;
+		this.lock = backend.lock;
+		this.queue = new WriteQueue<Tx>(
+			(afterCommit) => ({
+				get: (key, schema) => this.get(key, schema),
+				set: async (key, value) => {
+					await this.keyv.set(key, value);
+				},
+				delete: async (key) => {
+					await this.keyv.delete(key);
+				},
+				afterCommit,
+			}),
+			this.sql,
+			logger,
+		);
 	}
 
-	private static keyv(adapter: KeyvStoreAdapter, logger: Logger): Keyv {
-		const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
-		// Without a listener an adapter error event would crash the process.
-		keyv.on('error', (error: unknown) => logger.error({ err: error }, 'store error'));
-		return keyv;
+	static async open(url: string, logger: Logger): Promise<Store> {
+		return new Store(await openBackend(url, logger), logger);
 	}
 
 	async get<T>(key: string, schema: z.ZodType<T>): Promise<Read<T>> {
@@ -189,91 +79,7 @@ export class Store {
 	 * reported done before it is durable.
 	 */
 	write<R>(fn: (tx: Tx) => Promise<R>): Promise<R> {
-		return new Promise<R>((resolve, reject) => {
-			this.queued.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-			if (!this.draining) {
-				this.draining = true;
-				this.drained = this.drain();
-			}
-		});
-	}
-
-	private async drain(): Promise<void> {
-		try {
-			while (this.queued.length > 0) {
-				// Let I/O run between batches (acknowledgements, gateway frames): with synchronous SQLite a queue of
-				// write blocks would otherwise drain in one long turn of the event loop.
-				await new Promise<void>((resolve) => setImmediate(resolve));
-				await this.runBatch(this.queued.splice(0, MAX_BATCH));
-			}
-		} finally {
-			this.draining = false;
-		}
-	}
-
-	/** One block, collecting its after-commit hooks (dropped if it throws). */
-	private async block(w: PendingWrite): Promise<{ ok: true; result: unknown; hooks: Array<() => void> } | { ok: false; error: unknown }> {
-		this.pending = [];
-		try {
-			const result = await w.fn(this.tx);
-			return { ok: true, result, hooks: this.pending };
-		} catch (error) {
-			return { ok: false, error };
-		} finally {
-			this.pending = [];
-		}
-	}
-
-	private settle(w: PendingWrite, outcome: Awaited<ReturnType<Store['block']>>): void {
-		if (!outcome.ok) return w.reject(outcome.error);
-		for (const hook of outcome.hooks) {
-			try {
-				hook();
-			} catch (error) {
-				this.logger.error({ err: error }, 'after-commit hook failed');
-			}
-		}
-		w.resolve(outcome.result);
-	}
-
-	/** Group commit: the queued blocks share one transaction (one fsync), each in its own savepoint. */
-	private async runBatch(batch: PendingWrite[]): Promise<void> {
-		const sql = this.sql;
-		if (!sql) {
-			for (const w of batch) this.settle(w, await this.block(w));
-			return;
-		}
-		const outcomes: Array<Awaited<ReturnType<Store['block']>>> = [];
-		try {
-			await this.begin(sql);
-			for (const w of batch) {
-				await sql('SAVEPOINT w');
-				const outcome = await this.block(w);
-				await sql(outcome.ok ? 'RELEASE w' : 'ROLLBACK TO w');
-				if (!outcome.ok) await sql('RELEASE w');
-				outcomes.push(outcome);
-			}
-			await sql('COMMIT');
-		} catch (error) {
-			await sql('ROLLBACK').catch(() => undefined);
-			for (const w of batch) w.reject(error);
-			return;
-		}
-		batch.forEach((w, i) => this.settle(w, outcomes[i] ?? { ok: false, error: new StoreError('write block lost') }));
-	}
-
-	/** BEGIN IMMEDIATE, waiting for the write lock without blocking the event loop. */
-	private async begin(sql: SqlQuery): Promise<void> {
-		const deadline = Date.now() + LOCK_WAIT_MS;
-		for (let pause = 5; ; pause = Math.min(100, pause * 2)) {
-			try {
-				await sql('BEGIN IMMEDIATE');
-				return;
-			} catch (error) {
-				if (!isBusy(error) || Date.now() >= deadline) throw error;
-			}
-			await new Promise((resolve) => setTimeout(resolve, pause));
-		}
+		return this.queue.run(fn);
 	}
 
 	/**
@@ -344,7 +150,7 @@ export class Store {
 	}
 
 	async close(): Promise<void> {
-		while (this.draining) await this.drained;
+		await this.queue.idle();
 		await this.keyv.disconnect();
 		this.lock?.release();
 		this.lock = undefined;

@@ -2,6 +2,7 @@
 // twice or concurrently: each task wakes its job at most once, and a report that arrives before the job started
 // waiting (a fast task, a busy store) is kept briefly rather than lost.
 import type { TaskSnapshot } from '../hiapi/index.js';
+import { BoundedSet } from '../util/bounded-set.js';
 
 /** Reports for tasks nobody waits for yet are kept this long, at most EARLY_MAX of them. */
 const EARLY_TTL_MS = 10 * 60_000;
@@ -25,7 +26,7 @@ interface Waiter {
 export class TaskWaiters {
 	private readonly waiting = new Map<string, Waiter>();
 	private readonly early = new Map<string, Pushed>();
-	private readonly done = new Set<string>();
+	private readonly done = new BoundedSet<string>(DONE_MAX);
 
 	constructor(private readonly now: () => number = Date.now) {}
 
@@ -44,7 +45,7 @@ export class TaskWaiters {
 			pushed,
 			release: () => {
 				if (this.waiting.get(taskId) === waiter) this.waiting.delete(taskId);
-				this.remember(taskId);
+				this.done.add(taskId);
 			},
 		};
 	}
@@ -79,13 +80,5 @@ export class TaskWaiters {
 			this.early.delete(id); // oldest first (insertion order)
 		}
 		this.early.set(taskId, pushed);
-	}
-
-	private remember(taskId: string): void {
-		this.done.add(taskId);
-		if (this.done.size > DONE_MAX) {
-			const oldest = this.done.values().next();
-			if (!oldest.done) this.done.delete(oldest.value);
-		}
 	}
 }

@@ -11,7 +11,8 @@ export interface Period {
 	resetsAt: number | null;
 }
 
-const DAY = 86_400_000;
+/** One day in milliseconds (UTC days have no leap seconds in epoch time). */
+export const DAY_MS = 86_400_000;
 
 function isoDate(ms: number): string {
 	return new Date(ms).toISOString().slice(0, 10);
@@ -22,11 +23,11 @@ export function periodAt(kind: BudgetPeriod, now: number): Period {
 	const dayStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 	switch (kind) {
 		case 'daily':
-			return { key: `d${isoDate(dayStart)}`, start: dayStart, resetsAt: dayStart + DAY };
+			return { key: `d${isoDate(dayStart)}`, start: dayStart, resetsAt: dayStart + DAY_MS };
 		case 'weekly': {
 			// ISO weeks start on Monday; getUTCDay() is 0 for Sunday.
-			const start = dayStart - ((d.getUTCDay() + 6) % 7) * DAY;
-			return { key: `w${isoDate(start)}`, start, resetsAt: start + 7 * DAY };
+			const start = dayStart - ((d.getUTCDay() + 6) % 7) * DAY_MS;
+			return { key: `w${isoDate(start)}`, start, resetsAt: start + 7 * DAY_MS };
 		}
 		case 'monthly': {
 			const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);

@@ -1,25 +1,12 @@
-// The vault on Redis, for a fleet of bot processes sharing one Redis instance. `open`, `close`, `save`,
-// `prune` and `resetSpend` are each one Lua script (redis-scripts.ts), so their checks and writes happen at
-// once across every process. Money is integer micro-dollars in hash fields (HINCRBY-able, never JSON); the
-// job is JSON under its own key. Key layout (prefix `ib:` by default; `*` is the operator's global scope):
-//
-//   acct:{scope}:{period}:{user}  HASH spent reserved images name   a member's account
-//   pool:{scope}:{period}         HASH spent reserved images        a server's (or DMs') pool; pool:*:{period} is global
-//   res:{id}                      HASH the Reservation's fields     state held | committed | refunded
-//   rx:{scope}:{period}           ZSET createdAt → id               a period's charges in order
-//   spent:{scope}:{period}        ZSET spent → userId               the leaders (`top`)
-//   day:{scope}:{YYYY-MM-DD}      HASH spent images                 committed spend per UTC day
-//   notes:{scope}:{period}        SET 80 | 100                      cap notes already sent
-//   job:{id}                      STRING the job as JSON
-//   jobs:open                     ZSET createdAt → id               open jobs (what a restart resumes)
-//   jobs:done                     ZSET finishedAt → id              finished jobs (what retention prunes)
-//   active:{user}                 SET open job ids                  MAX_JOBS_PER_USER across the fleet
-import { createHash } from 'node:crypto';
+// The vault on Redis, for a fleet of bot processes sharing one instance: `open`, `close`, `save`, `prune` and
+// `resetSpend` are each one Lua script (redis-scripts.ts), so they act at once across every process; keys: redis-keys.ts.
 import type { RedisClientType } from '@keyv/redis';
-import { jobSchema, type Job } from '../records/job.js';
-import { GLOBAL_SCOPE, heldReservation, reservationSchema, utcDay, type Reservation } from '../records/budget.js';
-import { CORRUPT, type Read } from '../records/read.js';
-import { CLOSE, OPEN, PRUNE, RESET_SPEND, SAVE } from './redis-scripts.js';
+import { type Job } from '../records/job.js';
+import { GLOBAL_SCOPE, heldReservation, utcDay, type Reservation } from '../records/budget.js';
+import { type Read } from '../records/read.js';
+import { asArray, field, limitArg, parseCounters, parseJob, parseReservation } from './redis-codec.js';
+import { runScript, SCRIPTS, type Script } from './redis-eval.js';
+import { DEFAULT_PREFIX, vaultKey } from './redis-keys.js';
 import type { CloseRequest, CloseResult, Counter, Counters, OpenRequest, OpenResult, RefusalReason, TopRow, Vault } from './vault.js';
 
 export interface RedisVaultOptions {
@@ -27,71 +14,10 @@ export interface RedisVaultOptions {
 	prefix?: string;
 }
 
-/** A script with its SHA1, run by EVALSHA (the script text is sent only when the server does not know it). */
-class Script {
-	readonly sha: string;
-	constructor(readonly source: string) {
-		this.sha = createHash('sha1').update(source).digest('hex');
-	}
-}
-
-const SCRIPTS = {
-	open: new Script(OPEN),
-	close: new Script(CLOSE),
-	save: new Script(SAVE),
-	prune: new Script(PRUNE),
-	resetSpend: new Script(RESET_SPEND),
-};
-
 const PRUNE_BATCH = 200;
 const CHARGES_PAGE = 500;
 /** How many members tied with the last leader `top` reads to order them by images. */
 const TOP_TIES = 1000;
-
-type Field = string | null | undefined;
-
-/** A stored counter field: absent is 0; anything but a non-negative integer below 2^53 is undefined (corrupt). */
-function field(value: Field): number | undefined {
-	if (value === null || value === undefined) return 0;
-	return /^\d{1,15}$/.test(value) ? Number(value) : undefined;
-}
-
-function counter(raw: readonly unknown[]): Counter | undefined {
-	// HMGET answers strings or nil; anything else is not a counter.
-	const [spent, reserved, images] = raw.slice(0, 3).map((v) => (typeof v === 'string' || v === null || v === undefined ? field(v) : undefined));
-	if (spent === undefined || reserved === undefined || images === undefined) return undefined;
-	return { spent, reserved, images };
-}
-
-const empty = (): Counter => ({ spent: 0, reserved: 0, images: 0 });
-
-/** Account (spent, reserved, images, name), pool (3) and global (3) fields as read from Redis. */
-function parseCounters(raw: readonly unknown[]): Counters {
-	const account = counter(raw.slice(0, 3));
-	const name = raw[3];
-	const pool = counter(raw.slice(4, 7));
-	const global = counter(raw.slice(7, 10));
-	return {
-		account: { ...(account ?? empty()), ...(typeof name === 'string' ? { name } : {}) },
-		pool: pool ?? empty(),
-		global: global ?? empty(),
-		corrupt: !account || !pool || !global,
-	};
-}
-
-function asArray(reply: unknown): unknown[] {
-	if (!Array.isArray(reply)) throw new Error(`unexpected reply from a vault script: ${JSON.stringify(reply)}`);
-	return reply as unknown[];
-}
-
-/** `undefined` → '' (none); otherwise a non-negative safe integer, as Lua reads it with tonumber. */
-function limitArg(name: string, value: number | undefined): string {
-	if (value === undefined) return '';
-	if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-	return String(value);
-}
-
-const NUMERIC_RESERVATION_FIELDS = new Set(['v', 'amount', 'createdAt', 'endedAt']);
 
 const byTop = (a: TopRow, b: TopRow) => b.spent - a.spent || b.images - a.images;
 
@@ -103,21 +29,15 @@ export class RedisVault implements Vault {
 		private readonly client: RedisClientType,
 		options: RedisVaultOptions = {},
 	) {
-		this.prefix = options.prefix ?? 'ib:';
+		this.prefix = options.prefix ?? DEFAULT_PREFIX;
 	}
 
 	private key(...parts: string[]): string {
-		return this.prefix + parts.join(':');
+		return vaultKey(this.prefix, ...parts);
 	}
 
-	private async run(script: Script, args: string[]): Promise<unknown> {
-		const all = [this.prefix, ...args];
-		try {
-			return await this.client.evalSha(script.sha, { arguments: all });
-		} catch (error) {
-			if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-			return this.client.eval(script.source, { arguments: all });
-		}
+	private run(script: Script, args: string[]): Promise<unknown> {
+		return runScript(this.client, script, [this.prefix, ...args]);
 	}
 
 	async open(request: OpenRequest): Promise<OpenResult> {
@@ -186,15 +106,7 @@ export class RedisVault implements Vault {
 
 	async job(id: string): Promise<Read<Job>> {
 		const raw = await this.client.get(this.key('job', id));
-		if (raw === null) return undefined;
-		let value: unknown;
-		try {
-			value = JSON.parse(raw);
-		} catch {
-			return CORRUPT;
-		}
-		const parsed = jobSchema.safeParse(value);
-		return parsed.success ? parsed.data : CORRUPT;
+		return raw === null ? undefined : parseJob(raw);
 	}
 
 	async openJobs(): Promise<Array<{ id: string; createdAt: number }>> {
@@ -224,13 +136,7 @@ export class RedisVault implements Vault {
 	}
 
 	async reservation(id: string): Promise<Reservation | undefined> {
-		const raw = await this.client.hGetAll(this.key('res', id));
-		if (Object.keys(raw).length === 0) return undefined;
-		const value: Record<string, unknown> = {};
-		for (const [k, v] of Object.entries(raw)) value[k] = NUMERIC_RESERVATION_FIELDS.has(k) && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
-		const parsed = reservationSchema.safeParse(value);
-		// Unreadable reads as absent: the interface has no CORRUPT here, and close treats it as missing too.
-		return parsed.success ? parsed.data : undefined;
+		return parseReservation(await this.client.hGetAll(this.key('res', id)));
 	}
 
 	async top(scope: string, periodKey: string, limit: number): Promise<TopRow[]> {

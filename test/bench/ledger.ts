@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { Ledger } from '../../src/budget/index.js';
+import { TestLedger as Ledger } from '../support/test-ledger.js';
 import { periodAt } from '../../src/util/period.js';
 import { LocalVault } from '../../src/vault/local.js';
 import { Store } from '../../src/storage/store.js';

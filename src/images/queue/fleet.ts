@@ -5,6 +5,7 @@
 import type { RedisClientType } from '@keyv/redis';
 import { Queue, Worker, type Job as BullJob } from 'bullmq';
 import type { JobExecutor } from '../executor.js';
+import type { Vault } from '../../vault/vault.js';
 import type { Job } from '../../records/job.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
@@ -16,6 +17,7 @@ const bullId = (jobId: string) => `job-${jobId}`;
 
 export interface FleetQueueOptions {
 	client: RedisClientType;
+	vault: Pick<Vault, 'openJobs'>;
 	maxConcurrent: number;
 	/** How long a process may go silent before another takes its jobs over. */
 	lockMs: number;
@@ -33,6 +35,7 @@ export class FleetQueue implements JobQueue {
 	private readonly waitingHere = new Map<string, Job>();
 	private timers: NodeJS.Timeout[] = [];
 	private queuedCount = 0;
+	private stopping = false;
 
 	constructor(
 		private readonly executor: JobExecutor,
@@ -40,6 +43,10 @@ export class FleetQueue implements JobQueue {
 	) {
 		this.queue = new Queue(QUEUE, { connection: o.client, prefix: 'ib:q', defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
 		this.queue.on('error', (error: unknown) => o.logger.warn({ err: error }, 'job queue error'));
+	}
+
+	get accepting(): boolean {
+		return !this.stopping;
 	}
 
 	/** The fleet counts members' jobs inside the vault's atomic step; nothing to claim here. */
@@ -84,7 +91,7 @@ export class FleetQueue implements JobQueue {
 
 	private async sweep(minAgeMs = 15_000): Promise<number> {
 		let queued = 0;
-		for (const { id, createdAt } of await this.executor.openJobs()) {
+		for (const { id, createdAt } of await this.o.vault.openJobs()) {
 			if (Date.now() - createdAt < minAgeMs || this.running.has(id)) continue;
 			if (await this.queue.getJob(bullId(id))) continue;
 			// The same id: if another process queued it meanwhile, BullMQ keeps one.
@@ -134,6 +141,7 @@ export class FleetQueue implements JobQueue {
 	}
 
 	async stop(graceMs: number): Promise<{ finished: number; leftOpen: number }> {
+		this.stopping = true;
 		for (const timer of this.timers) clearInterval(timer);
 		const waiting = [...this.waitingHere.keys()];
 		await Promise.all(waiting.map((id) => this.executor.dropProgress(id)));

@@ -2,6 +2,7 @@
 // places in line shown to members as they move.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobExecutor } from '../executor.js';
+import type { Vault } from '../../vault/vault.js';
 import type { Job } from '../../records/job.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
@@ -20,8 +21,12 @@ export class LocalQueue implements JobQueue {
 
 	constructor(
 		private readonly executor: JobExecutor,
-		private readonly o: { maxConcurrent: number; maxPerUser: number; logger: Logger; metrics: Metrics },
+		private readonly o: { vault: Pick<Vault, 'openJobs'>; maxConcurrent: number; maxPerUser: number; logger: Logger; metrics: Metrics },
 	) {}
+
+	get accepting(): boolean {
+		return !this.stopping;
+	}
 
 	claim(userId: string): (() => void) | undefined {
 		if ((this.perUser.get(userId) ?? 0) >= this.o.maxPerUser) return undefined;
@@ -49,7 +54,7 @@ export class LocalQueue implements JobQueue {
 
 	async resume(): Promise<number> {
 		let resumed = 0;
-		for (const { id } of await this.executor.openJobs()) {
+		for (const { id } of await this.o.vault.openJobs()) {
 			if (this.running.has(id) || this.waiting.some((j) => j.id === id)) continue;
 			const job = await this.executor.runnable(id);
 			if (!job) continue;

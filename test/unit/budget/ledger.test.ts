@@ -5,7 +5,9 @@ import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Ledger, type LedgerOptions } from '../../../src/budget/index.js';
+import type { LedgerOptions } from '../../../src/budget/ledger-core.js';
+import { spendPerDay } from '../../../src/reports/spend-per-day.js';
+import { TestLedger as Ledger } from '../../support/test-ledger.js';
 import { formatUsd, parseUsd } from '../../../src/util/money.js';
 import { periodAt } from '../../../src/util/period.js';
 import { LocalVault } from '../../../src/vault/local.js';
@@ -162,7 +164,7 @@ describe('reservations', () => {
 		await l.commit('old');
 		await l.commit('new');
 		expect(await l.standing(who)).toMatchObject({ spent: 95_000, images: 2 });
-		const r = await l.reservation('old');
+		const r = await l.vault.reservation('old');
 		expect(r).toMatchObject({ amount: 50_000, state: 'committed' });
 	});
 
@@ -180,7 +182,7 @@ describe('reservations', () => {
 		await store.close();
 		store = await Store.open(url, logger);
 		expect(await ledger().standing({ guildId: G, userId: U })).toMatchObject({ spent: P, images: 1, limit: 2_000_000, limitSource: { kind: 'override' } });
-		expect(await ledger().history(G, U)).toMatchObject([{ action: 'set', moderatorId: MOD, new: '$2.00' }]);
+		expect(await ledger().audit.history(G, U)).toMatchObject([{ action: 'set', moderatorId: MOD, new: '$2.00' }]);
 	});
 });
 
@@ -212,7 +214,7 @@ describe('moderator controls', () => {
 			await l.reserve(id, { guildId: G, userId: user }, P);
 			await l.commit(id);
 		}
-		expect(await l.top(G)).toEqual([
+		expect(await l.vault.top(G, l.currentPeriod().key, 10)).toEqual([
 			{ userId: U, spent: 100_000, images: 2 },
 			{ userId: U2, spent: 50_000, images: 1 },
 		]);
@@ -223,10 +225,10 @@ describe('moderator controls', () => {
 		expect((await l.reserve('d', { guildId: G, userId: U }, P)).ok).toBe(true);
 		expect(await l.reserve('e', { guildId: G, userId: U }, P)).toMatchObject({ ok: false, reason: 'guild' });
 		await l.setUserLimit(G, MOD, U, 3_000_000);
-		const history = await l.history(G, U);
+		const history = await l.audit.history(G, U);
 		expect(history.map((h) => h.action)).toEqual(['set', 'reset']);
 		expect(history[0]).toMatchObject({ moderatorId: MOD, targetId: U, old: null, new: '$3.00' });
-		expect(await l.history(G, null)).toMatchObject([{ action: 'cap', old: 'no cap', new: '$0.20' }]);
+		expect(await l.audit.history(G, null)).toMatchObject([{ action: 'cap', old: 'no cap', new: '$0.20' }]);
 	});
 
 	it('treats a corrupt record safely: logged, nothing reservable, repaired by reset', async () => {
@@ -272,7 +274,7 @@ describe('role limits, pause, cap notes and listings', () => {
 		await l.setUserLimit(G, MOD, U, null);
 		expect(await l.standing(who([R2]))).toMatchObject({ limit: 2_000_000, limitSource: { kind: 'guild' } });
 		// Role changes are server-wide history, naming the role.
-		const history = await l.history(G, null, 20);
+		const history = await l.audit.history(G, null, 20);
 		expect(history.filter((h) => h.action === 'role').map((h) => [h.targetId, h.old, h.new])).toEqual([
 			[R2, '$3.00', 'none'],
 			[R0, 'none', '$0.00'],
@@ -291,7 +293,7 @@ describe('role limits, pause, cap notes and listings', () => {
 		expect(await ledger().isPaused(G2)).toBe(false);
 		await ledger().setPaused(G, MOD, false);
 		expect(await ledger().isPaused(G)).toBe(false);
-		expect((await ledger().history(G, null)).map((h) => [h.action, h.old, h.new])).toEqual([
+		expect((await ledger().audit.history(G, null)).map((h) => [h.action, h.old, h.new])).toEqual([
 			['resume', 'paused', 'running'],
 			['pause', 'running', 'paused'],
 		]);
@@ -331,16 +333,16 @@ describe('role limits, pause, cap notes and listings', () => {
 		await l.vault.save({ ...c3, state: 'submitted', taskId: 'task-3' });
 		await l.reserve('other', { guildId: G2, userId: U }, P);
 		const rows = [];
-		for await (const r of l.charges(G, l.currentPeriod())) rows.push([r.id, r.userName, r.state, r.prompt, r.taskId]);
+		for await (const r of l.vault.charges(G, l.currentPeriod().key)) rows.push([r.id, r.userName, r.state, r.prompt, r.taskId]);
 		expect(rows).toEqual([
 			['c1', 'ana', 'committed', 'a fox', undefined],
 			['c2', 'bo', 'refunded', 'a cat', undefined],
 			['c3', 'bo', 'held', '=cmd', 'task-3'],
 		]);
-		const days = await l.days(G, l.currentPeriod());
+		const days = await spendPerDay(l.vault, G, l.currentPeriod(), l.now());
 		expect(days.map((d) => d.date)).toEqual(Array.from({ length: 26 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`));
 		expect(days.find((d) => d.date === '2026-11-25')).toEqual({ date: '2026-11-25', spent: P, images: 1 });
-		expect(await l.top(G)).toEqual([{ userId: U, name: 'ana', spent: P, images: 1 }]);
+		expect(await l.vault.top(G, l.currentPeriod().key, 10)).toEqual([{ userId: U, name: 'ana', spent: P, images: 1 }]);
 		expect(l.previousPeriod().key).toBe('m2026-10');
 	});
 
@@ -352,7 +354,7 @@ describe('role limits, pause, cap notes and listings', () => {
 			await l.reserve(id, { guildId: G, userId }, 1_000 * (i + 1));
 			await l.commit(id);
 		}
-		const top = await l.top(G, 10);
+		const top = await l.vault.top(G, l.currentPeriod().key, 10);
 		expect(top.map((t) => t.spent)).toEqual(Array.from({ length: 10 }, (_, i) => 1_000 * (120 - i)));
 	});
 });

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Audit } from '../../../src/budget/audit.js';
 import { jobKeys } from '../../../src/records/job.js';
-import { Ledger } from '../../../src/budget/index.js';
+import { spendPerDay } from '../../../src/reports/spend-per-day.js';
+import { TestLedger as Ledger } from '../../support/test-ledger.js';
 import { SCHEMA_VERSION, migrate } from '../../../src/migrations/migrate.js';
 import { LocalVault } from '../../../src/vault/local.js';
 import { Store } from '../../../src/storage/store.js';
@@ -78,7 +79,7 @@ describe('migration from v1', () => {
 		expect(pool).toEqual({ v: 1, spent: 250_000, reserved: 100_000, images: 5 });
 		const l = ledger();
 		const charges: Array<[string, string, string | undefined, string | undefined]> = [];
-		for await (const r of l.charges(G, l.currentPeriod())) charges.push([r.id.slice(-1), r.state, r.prompt, r.taskId]);
+		for await (const r of l.vault.charges(G, l.currentPeriod().key)) charges.push([r.id.slice(-1), r.state, r.prompt, r.taskId]);
 		expect(charges).toEqual([
 			['1', 'committed', 'prompt 1300000000000000001', 'task-1300000000000000001'],
 			['2', 'committed', 'prompt 1300000000000000002', 'task-1300000000000000002'],
@@ -89,8 +90,12 @@ describe('migration from v1', () => {
 			['8', 'held', 'prompt 1300000000000000008', undefined],
 			['9', 'held', 'prompt 1300000000000000009', 'task-1300000000000000009'],
 		]);
-		expect((await l.days(G, l.currentPeriod())).find((d) => d.date === '2026-11-20')).toEqual({ date: '2026-11-20', spent: 250_000, images: 5 });
-		expect(await l.top(G)).toEqual([
+		expect((await spendPerDay(l.vault, G, l.currentPeriod(), l.now())).find((d) => d.date === '2026-11-20')).toEqual({
+			date: '2026-11-20',
+			spent: 250_000,
+			images: 5,
+		});
+		expect(await l.vault.top(G, l.currentPeriod().key, 10)).toEqual([
 			{ userId: U1, spent: 150_000, images: 3 },
 			{ userId: U2, spent: 50_000, images: 1 },
 			{ userId: U3, spent: 0, images: 1 },
@@ -122,7 +127,7 @@ describe('migration of a Redis store written by v1', () => {
 			for await (const { key, value } of store.scan('', z.unknown())) await raw.set(key, value);
 			await raw.disconnect();
 
-			const { createVault } = await import('../../../src/vault/index.js');
+			const { createVault } = await import('../../../src/vault/create.js');
 			const onRedis = await Store.open(redis.url, logger);
 			try {
 				await migrate(onRedis, logger);
@@ -137,9 +142,9 @@ describe('migration of a Redis store written by v1', () => {
 				}).toEqual(before);
 				expect((await vault.openJobs()).map((j) => j.id)).toEqual(['1300000000000000008', '1300000000000000009']);
 				const charges = [];
-				for await (const r of l.charges(G, l.currentPeriod())) charges.push(r.id);
+				for await (const r of l.vault.charges(G, l.currentPeriod().key)) charges.push(r.id);
 				expect(charges).toHaveLength(8);
-				expect(await l.top(G)).toEqual([
+				expect(await l.vault.top(G, l.currentPeriod().key, 10)).toEqual([
 					{ userId: U1, spent: 150_000, images: 3 },
 					{ userId: U2, spent: 50_000, images: 1 },
 					{ userId: U3, spent: 0, images: 1 },

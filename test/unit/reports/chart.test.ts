@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { Chart } from 'chart.js';
 import { describe, expect, it } from 'vitest';
-import { COLORS, REPORT_HEIGHT, REPORT_WIDTH, renderReport, type ReportData } from '../../../src/reports/chart.js';
+import { REPORT_HEIGHT, REPORT_WIDTH, renderReport } from '../../../src/reports/chart.js';
+import { COLORS } from '../../../src/reports/chart-theme.js';
+import type { ReportData } from '../../../src/reports/report-data.js';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

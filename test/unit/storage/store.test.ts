@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../e2e/harness.js';
 import { hasRedis, startRedis, type RedisServer } from '../../support/redis-server.js';
 import { z } from 'zod';
-import { Ledger } from '../../../src/budget/index.js';
-import { createVault } from '../../../src/vault/index.js';
+import { TestLedger as Ledger } from '../../support/test-ledger.js';
+import { createVault } from '../../../src/vault/create.js';
 import { Store } from '../../../src/storage/store.js';
 import { CORRUPT } from '../../../src/records/read.js';
 

@@ -7,5 +7,3 @@ import type { Vault } from './vault.js';
 export function createVault(store: Store): Vault {
 	return store.redis ? new RedisVault(store.redis) : new LocalVault(store);
 }
-
-export type { CloseResult, Counters, OpenResult, TopRow, Vault } from './vault.js';

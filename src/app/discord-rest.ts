@@ -1,0 +1,46 @@
+// What the core sends to Discord outside an interaction handler, over discord.js REST by id: job delivery on
+// the interaction webhook (no Interaction object needed, so it works after a restart or on another process)
+// and posts in a channel (the log channel needs no cache and no gateway event).
+import { MessageFlags, Routes, type Client } from 'discord.js';
+import type { Delivery } from '../images/delivery.js';
+import type { Reply } from '../messages/reply.js';
+import type { ChannelPoster } from '../moderation/mod-log.js';
+
+/** Job delivery over the interaction webhook. */
+export function createDelivery(client: Client): Delivery {
+	const payload = (reply: Reply) => ({
+		body: {
+			content: reply.content,
+			embeds: reply.embeds ?? [],
+			attachments: (reply.files ?? []).map((f, i) => ({ id: String(i), filename: f.name })),
+			components: reply.components ?? [],
+			allowed_mentions: { parse: [], users: reply.mentionUsers ?? [] },
+		},
+		files: (reply.files ?? []).map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })),
+	});
+	return {
+		async editOriginal(job, reply) {
+			await client.rest.patch(Routes.webhookMessage(job.applicationId, job.token, '@original'), { ...payload(reply), auth: false });
+		},
+		async postInChannel(job, reply) {
+			await client.rest.post(Routes.channelMessages(job.channelId), payload(reply));
+		},
+		async followUp(job, reply, { ephemeral }) {
+			const { body, files } = payload(reply);
+			await client.rest.post(Routes.webhook(job.applicationId, job.token), {
+				body: { ...body, flags: ephemeral ? MessageFlags.Ephemeral : 0 },
+				files,
+				auth: false,
+			});
+		},
+	};
+}
+
+/** Posting in a channel by id over REST: the log channel needs no cache and no gateway event. */
+export function createChannelPoster(client: Client): ChannelPoster {
+	return {
+		async post(channelId, message) {
+			await client.rest.post(Routes.channelMessages(channelId), { body: { ...message, allowed_mentions: { parse: [] } } });
+		},
+	};
+}
