@@ -14,10 +14,10 @@ export default {
 		},
 		{
 			name: 'commands-do-not-import-each-other',
-			comment: 'A command imports src/, never another command; only commands/index.ts (the explicit list) imports the commands.',
+			comment: 'A command imports src/ and its own folder, never another command; only commands/index.ts (the explicit list) imports the commands.',
 			severity: 'error',
-			from: { path: '^commands/', pathNot: '^commands/index[.]ts$' },
-			to: { path: '^commands/' },
+			from: { path: '^commands/([^/.]+)', pathNot: '^commands/index[.]ts$' },
+			to: { path: '^commands/', pathNot: '^commands/$1/' },
 		},
 	],
 	options: {

@@ -1,6 +1,6 @@
 // The explicit list of commands, shared by the router and the deploy script.
 import blocklist from './blocklist.js';
-import budget from './budget.js';
+import budget from './budget/index.js';
 import imagine from './imagine.js';
 import usage from './usage.js';
 

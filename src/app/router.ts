@@ -1,3 +1,4 @@
+// app/: Discord and process wiring: the router and its one error boundary, lifecycle, REST adapters, shards, the HTTP server.
 // Routing interactions to their command (from the explicit list the composition root passes in; custom ids
 // parsed in one place) through the one error boundary: every interaction ends answered, whatever is thrown.
 import { Events, type ButtonInteraction, type ChatInputCommandInteraction, type Client, type Interaction, type ModalSubmitInteraction } from 'discord.js';

@@ -1,3 +1,4 @@
+// budget/: which limits apply and what is left (override > role > server default > bot default, caps, ceiling), the price, the audit trail.
 // Budgets: who may spend how much per period, and every charge from reservation to commit or refund.
 // All amounts are integer micro-dollars. The ledger decides which limits apply (settings, overrides, roles:
 // records in the store); the vault takes or ends a charge against all of them in one atomic step, locally

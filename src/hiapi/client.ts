@@ -1,3 +1,4 @@
+// hiapi/: the hiapi client: transport, schemas, errors, submit, poll, download, pricing and callback verification.
 /**
  * hiapi client: async task API (submit → poll → download from CDN) plus public pricing.
  *

@@ -1,3 +1,4 @@
+// images/: one image request end to end: start (checks, reservation, ack), the queues, the executor, delivery and progress.
 // Running one job, however it is queued: reserved → submitted → delivered | refunded. Each state is stored
 // (through the ledger's vault) before the step that needs it, so a job picked up again (after a restart, or
 // by another process of the fleet) resumes where it was, and every reservation ends exactly once.

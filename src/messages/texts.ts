@@ -1,3 +1,4 @@
+// messages/: every text a member or moderator reads, the image card, and UserError.
 // Everything a member or moderator reads: short, specific, friendly, never a stack trace or upstream text.
 import type { Standing } from '../budget/ledger-core.js';
 import type { LimitSource } from '../budget/limits.js';

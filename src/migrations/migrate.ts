@@ -1,3 +1,4 @@
+// migrations/: store upgrades at start-up, and copying a SQLite store into Redis (npm run migrate-store).
 // Upgrades a store written by an earlier version, once, at start-up, before anything else touches it.
 // Each step runs inside one write block (one SQLite transaction): a crash mid-way leaves the old layout
 // intact and the next start runs the step again. Money records are only ever copied, never recomputed.

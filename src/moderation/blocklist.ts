@@ -1,3 +1,4 @@
+// moderation/: the server's blocklist and its log channel.
 // Terms a server's moderators refuse in prompts. Matching ignores case, accents and punctuation and works
 // on whole words or phrases: "red fox" matches "A RED  Fox!" and "réd fox", "fox" does not match "foxglove".
 import { z } from 'zod';

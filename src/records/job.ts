@@ -1,3 +1,4 @@
+// records/: stored shapes and their keys, validated on read (CORRUPT when not), and the custom ids on messages; no I/O.
 // The stored job: what one image request is. The vaults keep it (with one marker per open or finished job
 // locally, so no write rewrites a growing list).
 import { z } from 'zod';

@@ -1,3 +1,4 @@
+// reports/: what moderators take away: the period's CSV export and the report chart.
 // /budget report: the current period's spend per day against the cap and the top 10 spenders, as a PNG.
 import type { Ledger } from '../budget/ledger.js';
 import type { Logger } from '../log.js';

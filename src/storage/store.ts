@@ -1,3 +1,4 @@
+// storage/: the Keyv store (SQLite or Redis), its write queue with group commit, and the one-process-per-file lock.
 // Keyv behind one small interface: typed records validated on read, ordered scans, and serialized writes that
 // are atomic on SQLite (write-queue.ts). Opening the SQLite file or Redis connection is open-store.ts's job.
 import type Keyv from 'keyv';

@@ -1,3 +1,4 @@
+// tasks/: waiting for hiapi tasks: adaptive polling, durations, callbacks (route, waiters, fleet relay).
 // Waiting for one hiapi task: adaptive polling, and with callbacks on, a slow safety poll while the callback
 // route wakes the job the moment hiapi reports the task. Either way the result is the same snapshot, and the job
 // goes on to the same download, delivery and commit.

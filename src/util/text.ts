@@ -1,3 +1,4 @@
+// util/: small helpers with no domain knowledge, each used by more than one room.
 // Small text helpers shared by records, messages and the hiapi client.
 
 /** At most `max` characters; a cut text ends with an ellipsis. */

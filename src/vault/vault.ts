@@ -1,3 +1,4 @@
+// vault/: the two atomic money-and-job steps (open, close) and their stored state: local (SQLite transaction) or redis (Lua).
 // The vault: where money and jobs are kept, behind one small interface with the two atomic steps the bot
 // relies on. `open` checks every limit and, in one step, holds the price, records the reservation and stores
 // the job; `close` ends the reservation exactly once (commit or refund) together with the job's final record.
