@@ -56,6 +56,7 @@ LABEL org.opencontainers.image.title="imagine-bot" \
 ENV NODE_ENV=production \
 	STORE_URL=sqlite:///data/imagine-bot.sqlite \
 	HEALTH_PORT=8080 \
+	HTTP_HOST=0.0.0.0 \
 	NODE_OPTIONS=--max-semi-space-size=2
 
 WORKDIR /app

@@ -16,8 +16,10 @@ export interface Config {
 	hiapiBaseUrl: string;
 	hiapiModel: string;
 	hiapiPricingUrl: string;
-	/** Operator's fixed price; when undefined the live price from hiapi's pricing is used. */
+	/** Operator's fixed price (≥ 1 micro-dollar); when undefined the live price from hiapi's pricing is used. */
 	imagePriceMicros: number | undefined;
+	/** Hosts images may be downloaded from besides HIAPI_BASE_URL's host and *.hiapi.ai (exact names or `*.suffix`). */
+	hiapiDownloadHosts: string[];
 	defaultUserBudgetMicros: number;
 	globalBudgetMicros: number | undefined;
 	budgetPeriod: BudgetPeriod;
@@ -40,6 +42,8 @@ export interface Config {
 	/** Redis mode: how long a process may go silent before another takes its running jobs over. */
 	jobLockMs: number;
 	healthPort: number | undefined;
+	/** The address the HTTP server binds (HTTP_HOST): loopback unless the operator opens it (the Docker image does). */
+	httpHost: string;
 	logLevel: string;
 }
 
@@ -72,6 +76,23 @@ function callbackUrl() {
 			return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname));
 		}, 'must be the public https URL hiapi should POST finished tasks to, e.g. https://bot.example.com/hiapi/callback (http only for localhost)')
 		.refine((v) => !['/', '/healthz', '/metrics'].includes(new URL(v).pathname), 'needs a path of its own, e.g. /hiapi/callback (not /, /healthz or /metrics)');
+}
+
+/** Host names (or `*.suffix` wildcards, or IP literals) separated by commas, lower-cased. */
+function hostList() {
+	const host = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$|^\[?[0-9a-f:.]+\]?$/;
+	return z.string().transform((v, ctx) => {
+		const hosts = v
+			.split(',')
+			.map((p) => p.trim().toLowerCase())
+			.filter((p) => p !== '');
+		const bad = hosts.filter((h) => !host.test(h));
+		if (bad.length > 0) {
+			ctx.addIssue({ code: 'custom', message: `must be host names separated by commas, e.g. cdn.example.com,*.example.net (not "${bad.join('", "')}")` });
+			return z.NEVER;
+		}
+		return [...new Set(hosts)];
+	});
 }
 
 function shardIds() {
@@ -124,7 +145,11 @@ const fields = z.object({
 	HIAPI_BASE_URL: httpUrl('the hiapi API base').default('https://api.hiapi.ai'),
 	HIAPI_MODEL: z.string().min(1).default('flux-1.1-pro'),
 	HIAPI_PRICING_URL: httpUrl("hiapi's public pricing endpoint").default('https://www.hiapi.ai/api/pricing'),
-	IMAGE_PRICE_USD: usd(6).optional(),
+	// A price of 0 would turn every budget off: the smallest price is one micro-dollar.
+	IMAGE_PRICE_USD: usd(6)
+		.refine((micros) => micros >= 1, 'must be at least 0.000001 (a price of 0 would make every image free and every budget meaningless)')
+		.optional(),
+	HIAPI_DOWNLOAD_HOSTS: hostList().optional(),
 	DEFAULT_USER_BUDGET_USD: usd(6).default(1_000_000), // $1.00
 	GLOBAL_BUDGET_USD: usd(6).optional(),
 	BUDGET_PERIOD: z.enum(BUDGET_PERIODS, { error: `must be one of ${BUDGET_PERIODS.join(', ')}` }).default('monthly'),
@@ -140,6 +165,10 @@ const fields = z.object({
 	JOB_RETENTION_DAYS: integer(1, 3650).default(30),
 	JOB_LOCK_MS: integer(1000, 600_000).default(15_000),
 	HEALTH_PORT: integer(1, 65_535).optional(),
+	HTTP_HOST: z
+		.string()
+		.regex(/^[A-Za-z0-9.:-]+$|^\[[0-9a-fA-F:.]+\]$/, 'must be an address to listen on, e.g. 127.0.0.1, 0.0.0.0 or ::')
+		.default('127.0.0.1'),
 	HIAPI_CALLBACK_URL: callbackUrl().optional(),
 	HIAPI_WEBHOOK_SECRET: z
 		.string()
@@ -206,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		hiapiModel: e.HIAPI_MODEL,
 		hiapiPricingUrl: e.HIAPI_PRICING_URL,
 		imagePriceMicros: e.IMAGE_PRICE_USD,
+		hiapiDownloadHosts: e.HIAPI_DOWNLOAD_HOSTS ?? [],
 		defaultUserBudgetMicros: e.DEFAULT_USER_BUDGET_USD,
 		globalBudgetMicros: e.GLOBAL_BUDGET_USD,
 		budgetPeriod: e.BUDGET_PERIOD,
@@ -222,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		jobRetentionDays: e.JOB_RETENTION_DAYS,
 		jobLockMs: e.JOB_LOCK_MS,
 		healthPort: e.HEALTH_PORT,
+		httpHost: e.HTTP_HOST,
 		logLevel: e.LOG_LEVEL,
 	};
 }

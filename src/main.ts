@@ -87,6 +87,7 @@ const http =
 		? undefined
 		: await startHttpServer({
 				port: config.healthPort,
+				host: config.httpHost,
 				checks: {
 					gateway: () => shards.status(),
 					store: () => store.ping(),

@@ -17,6 +17,8 @@ export interface HealthChecks {
 
 export interface HttpOptions {
 	port: number;
+	/** The address to listen on (HTTP_HOST); loopback by default. */
+	host?: string;
 	checks: HealthChecks;
 	metrics: Metrics;
 	logger: Logger;
@@ -53,8 +55,8 @@ export async function startHttpServer(o: HttpOptions): Promise<Server> {
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(o.port, () => resolve());
+		server.listen(o.port, o.host ?? '127.0.0.1', () => resolve());
 	});
-	o.logger.info({ port: o.port, callbackPath: o.callback?.path }, 'HTTP server listening');
+	o.logger.info({ port: o.port, host: o.host ?? '127.0.0.1', callbackPath: o.callback?.path }, 'HTTP server listening');
 	return server;
 }

@@ -19,6 +19,22 @@ function problems(env: Record<string, string | undefined>): string[] {
 }
 
 describe('config', () => {
+	it('refuses a price of zero (it would turn every budget off) and takes one micro-dollar', () => {
+		expect(problems({ ...base, IMAGE_PRICE_USD: '0' })).toEqual([expect.stringMatching(/^IMAGE_PRICE_USD: must be at least 0\.000001/)]);
+		expect(problems({ ...base, IMAGE_PRICE_USD: '0.0000000' })).toHaveLength(1);
+		expect(loadConfig({ ...base, IMAGE_PRICE_USD: '0.000001' }).imagePriceMicros).toBe(1);
+	});
+
+	it('reads extra download hosts and the listen address', () => {
+		const c = loadConfig({ ...base, HIAPI_DOWNLOAD_HOSTS: ' CDN.Example.com, *.files.example.net ,127.0.0.1,cdn.example.com', HTTP_HOST: '0.0.0.0' });
+		expect(c.hiapiDownloadHosts).toEqual(['cdn.example.com', '*.files.example.net', '127.0.0.1']);
+		expect(c.httpHost).toBe('0.0.0.0');
+		expect(problems({ ...base, HIAPI_DOWNLOAD_HOSTS: 'https://cdn.example.com/x' })).toEqual([
+			expect.stringMatching(/^HIAPI_DOWNLOAD_HOSTS: must be host names/),
+		]);
+		expect(problems({ ...base, HTTP_HOST: 'all interfaces' })).toEqual([expect.stringMatching(/^HTTP_HOST: /)]);
+	});
+
 	it('applies the documented defaults', () => {
 		const c = loadConfig(base);
 		expect(c).toMatchObject({
@@ -38,6 +54,8 @@ describe('config', () => {
 			maxJobsPerUser: 2,
 			shutdownGraceMs: 8000,
 			healthPort: undefined,
+			httpHost: '127.0.0.1',
+			hiapiDownloadHosts: [],
 			hiapiCallbackUrl: undefined,
 			hiapiWebhookSecret: undefined,
 			shardCount: undefined,
