@@ -1,0 +1,104 @@
+// deliverReply: edit the original while the token lives (transient failures retried, 4xx not), then the channel
+// with a mention where the bot may post, else 'undeliverable'. Retries sleep for real (1 s), so only two tests wait.
+import { describe, expect, it } from 'vitest';
+import { deliverReply, TOKEN_LIFETIME_MS } from '../../../src/images/delivery.js';
+import type { Job } from '../../../src/records/job.js';
+import type { Reply } from '../../../src/messages/reply.js';
+import { captureLogger, makeJob, RecordingDelivery } from './harness.js';
+
+const reply: Reply = {
+	content: 'here it is',
+	embeds: [{ description: 'a red fox' }],
+	files: [{ name: 'imagine-1.png', data: Buffer.from('png'), contentType: 'image/png' }],
+};
+const httpError = (status: number, code?: number) => Object.assign(new Error(`HTTP ${status}`), { status, ...(code === undefined ? {} : { code }) });
+
+function setup(over: Partial<Job> = {}) {
+	const delivery = new RecordingDelivery();
+	const { logger, lines } = captureLogger();
+	const job = makeJob(over);
+	let clock = job.createdAt + 60_000;
+	return {
+		delivery,
+		job,
+		lines,
+		advance: (ms: number) => (clock += ms),
+		deliver: (r: Reply = reply) => deliverReply(delivery, job, r, logger, () => clock),
+	};
+}
+
+describe('deliverReply', () => {
+	it('edits the original response once when Discord takes it', async () => {
+		const t = setup();
+		expect(await t.deliver()).toBe('reply');
+		expect(t.delivery.calls).toEqual([{ op: 'edit', jobId: t.job.id, reply }]);
+	});
+
+	it('retries a transient failure (5xx) and then edits', async () => {
+		const t = setup();
+		t.delivery.fail('edit', httpError(500));
+		expect(await t.deliver()).toBe('reply');
+		expect(t.delivery.of(t.job.id).map((c) => [c.op, c.failed === undefined])).toEqual([
+			['edit', false],
+			['edit', true],
+		]);
+		expect(t.lines.find((l) => l.msg === 'editing the reply failed; retrying')).toMatchObject({ status: 500, retryInMs: 1000 });
+	});
+
+	it('does not retry a 4xx refusal, and without channel permission gives up', async () => {
+		const t = setup({ canPostInChannel: false });
+		t.delivery.fail('edit', httpError(400, 50035), Infinity);
+		expect(await t.deliver()).toBe('undeliverable');
+		expect(t.delivery.calls).toHaveLength(1);
+		expect(t.lines.find((l) => l.msg === 'Discord refused the reply edit')).toMatchObject({ level: 50, status: 400, code: 50035 });
+	});
+
+	it('posts in the channel, mentioning the requester, when the token has expired (50027)', async () => {
+		const t = setup({ canPostInChannel: true });
+		t.delivery.fail('edit', httpError(401, 50027), Infinity);
+		expect(await t.deliver()).toBe('channel');
+		expect(t.delivery.of(t.job.id, 'edit')).toHaveLength(1);
+		expect(t.lines.filter((l) => l.level >= 50)).toEqual([]);
+		const [post] = t.delivery.of(t.job.id, 'post');
+		expect(post?.reply).toEqual({ ...reply, content: `<@${t.job.userId}> here it is`, mentionUsers: [t.job.userId] });
+	});
+
+	it('is undeliverable when the webhook is unknown (10015) and the bot may not post in the channel', async () => {
+		const t = setup({ canPostInChannel: false });
+		t.delivery.fail('edit', httpError(404, 10015), Infinity);
+		expect(await t.deliver()).toBe('undeliverable');
+		expect(t.delivery.calls.map((c) => c.op)).toEqual(['edit']);
+		// A gone token is expected, not Discord refusing a reply: no error logged for it.
+		expect(t.lines.filter((l) => l.level >= 50)).toEqual([]);
+	});
+
+	it('does not touch a token past its lifetime: straight to the channel', async () => {
+		const t = setup({ canPostInChannel: true });
+		t.advance(TOKEN_LIFETIME_MS);
+		expect(await t.deliver()).toBe('channel');
+		expect(t.delivery.calls.map((c) => c.op)).toEqual(['post']);
+	});
+
+	it('stops retrying once the token lifetime runs out during the retries', async () => {
+		const t = setup({ canPostInChannel: true });
+		t.delivery.onCall = (call) => {
+			if (call.op === 'edit') t.advance(TOKEN_LIFETIME_MS);
+		};
+		t.delivery.fail('edit', httpError(503), Infinity);
+		expect(await t.deliver()).toBe('channel');
+		expect(t.delivery.calls.map((c) => c.op)).toEqual(['edit', 'post']);
+	});
+
+	it('is undeliverable when the channel post fails too, and truncates a long mention post to 2000 characters', async () => {
+		const t = setup({ canPostInChannel: true });
+		t.advance(TOKEN_LIFETIME_MS);
+		t.delivery.fail('post', httpError(403, 50013));
+		expect(await t.deliver()).toBe('undeliverable');
+		expect(t.lines.find((l) => l.msg === 'posting in the channel failed')).toMatchObject({ channelId: t.job.channelId });
+
+		expect(await t.deliver({ content: 'x'.repeat(2500) })).toBe('channel');
+		const posted = t.delivery.contents(t.job.id, 'post')[0]!;
+		expect(posted).toHaveLength(2000);
+		expect(posted.startsWith(`<@${t.job.userId}> xxx`)).toBe(true);
+	});
+});
