@@ -54,7 +54,13 @@ export async function startImage(interaction: StartingInteraction, request: Imag
 	timer.abort();
 	let deferred = false;
 	if (slow) {
-		await interaction.deferReply();
+		try {
+			await interaction.deferReply();
+		} catch (error) {
+			// Not acknowledged while the reservation is still being made: undo it once it lands.
+			void deciding.then((d) => (d.kind === 'accepted' ? abandon(d.job, d.release, s) : undefined)).catch(() => undefined);
+			throw error;
+		}
 		deferred = true;
 		s.logger.warn({ waitedMs: Date.now() - s.receivedAt }, 'store slow: acknowledged before the reservation finished');
 	}
@@ -76,9 +82,7 @@ export async function startImage(interaction: StartingInteraction, request: Imag
 		try {
 			await interaction.deferReply();
 		} catch (error) {
-			// Not acknowledged: give the money back, nothing else to do.
-			await closeJob({ ledger: s.ledger, metrics: s.metrics, now: Date.now }, job, 'refunded', 'abandoned: could not acknowledge the interaction');
-			release();
+			await abandon(job, release, s);
 			throw error;
 		}
 	}
@@ -99,6 +103,15 @@ export async function startImage(interaction: StartingInteraction, request: Imag
 	s.queue
 		.enqueue(job, release)
 		.catch((error: unknown) => s.logger.error({ err: error, jobId: job.id }, 'could not queue the job; it stays open and is retried'));
+}
+
+/** The interaction could not be acknowledged: give the money back and the member's slot, nothing else to do. */
+async function abandon(job: Job, release: () => void, s: StartDeps): Promise<void> {
+	try {
+		await closeJob({ ledger: s.ledger, metrics: s.metrics, now: Date.now }, job, 'refunded', 'abandoned: could not acknowledge the interaction');
+	} finally {
+		release();
+	}
 }
 
 /** Every check in order, ending in an atomic reservation. Never throws a UserError: refusals are values. */

@@ -175,6 +175,25 @@ describe('startImage: accepted', () => {
 		expect(await world.ledger.vault.reservation(refused.id)).toBeUndefined();
 		expect(world.logs.filter((l) => l.msg === 'store slow: acknowledged before the reservation finished')).toHaveLength(2);
 	});
+	it('gives the money and the slot back when a slow store meets an acknowledgement Discord refuses', async () => {
+		const held = gate();
+		const holding = world.store.write(() => held.promise);
+		const sent = imagine();
+		discord.failNext({ method: 'POST', pathIncludes: `/interactions/${sent.id}/` }, 404, { message: 'Unknown interaction', code: 10062 });
+		try {
+			await until(() => world.logs.some((l) => l.msg === 'command failed'), 'the failed acknowledgement');
+		} finally {
+			held.open();
+			await holding;
+		}
+		await until(async () => (await world.ledger.vault.job(sent.id))?.state === 'refunded', 'the abandoned job to be refunded');
+		expect(await world.ledger.vault.reservation(sent.id)).toMatchObject({ state: 'refunded' });
+		expect(await world.ledger.standing({ guildId: GUILD, userId: sent.userId })).toMatchObject({ reserved: 0, spent: 0 });
+		expect(s.queue.stats().queued).toBe(0);
+		// Both of the member's slots are free again.
+		expect(s.queue.claim(sent.userId)).toBeDefined();
+		expect(s.queue.claim(sent.userId)).toBeDefined();
+	});
 });
 
 describe('startImage: refused privately, nothing reserved', () => {
