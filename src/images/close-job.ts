@@ -11,6 +11,8 @@ export async function closeJob(
 	outcome: string,
 ): Promise<void> {
 	const at = o.now();
-	await o.ledger.close({ ...job, state, outcome, updatedAt: at, finishedAt: at });
+	const ended = await o.ledger.close({ ...job, state, outcome, updatedAt: at, finishedAt: at });
+	// A repeat (another process, a resume) changed nothing: count each job once.
+	if (ended === 'already-ended') return;
 	o.metrics.jobs.inc({ outcome: state === 'delivered' ? 'delivered' : (outcome.split(':')[0] ?? outcome) });
 }

@@ -24,9 +24,11 @@ export type Delivered = 'reply' | 'channel' | 'undeliverable';
  * Edits the original response, retrying transient Discord failures while the token lives; once it has
  * expired, posts in the channel mentioning the user where the bot may, else reports 'undeliverable'.
  */
-export async function deliverReply(delivery: Delivery, job: Job, reply: Reply, log: Logger, now: () => number): Promise<Delivered> {
+export async function deliverReply(delivery: Delivery, job: Job, reply: Reply, log: Logger, now: () => number, signal?: AbortSignal): Promise<Delivered> {
 	let delay = 1000;
 	while (now() - job.createdAt < TOKEN_LIFETIME_MS) {
+		// Shutting down: stop retrying (the job stays open and is delivered by whoever resumes it).
+		signal?.throwIfAborted();
 		try {
 			await delivery.editOriginal(job, reply);
 			return 'reply';
@@ -39,7 +41,7 @@ export async function deliverReply(delivery: Delivery, job: Job, reply: Reply, l
 				break;
 			}
 			log.warn({ err: error, status, code, retryInMs: delay }, 'editing the reply failed; retrying');
-			await sleep(delay);
+			await sleep(delay, undefined, signal ? { signal } : {});
 			delay = Math.min(delay * 2, 30_000);
 		}
 	}

@@ -122,7 +122,7 @@ export class JobExecutor {
 				kind: job.kind,
 			};
 			const reply = resultReply(job.id, info, image, { url: output.url, expiresAt: expiresAtMs(output.expireAt) });
-			const how = await this.deliver(job, reply, log);
+			const how = await this.deliver(job, reply, log, signal);
 			if (how === 'undeliverable') {
 				await this.finish(job, 'refunded', 'undeliverable');
 				log.warn({ taskId }, 'image could not be delivered (interaction expired, no permission to post in the channel); refunded');
@@ -163,8 +163,8 @@ export class JobExecutor {
 		}
 	}
 
-	private deliver(job: Job, reply: Reply, log: Logger): Promise<Delivered> {
-		return deliverReply(this.o.delivery, job, reply, log, this.now);
+	private deliver(job: Job, reply: Reply, log: Logger, signal?: AbortSignal): Promise<Delivered> {
+		return deliverReply(this.o.delivery, job, reply, log, this.now, signal);
 	}
 
 	/** Ends the job and its reservation in one atomic write. Idempotent. */

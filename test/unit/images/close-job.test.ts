@@ -56,6 +56,9 @@ describe('closeJob', () => {
 		// What the ledger answers for a repeat, and that it does not change the record either.
 		expect(await world.ledger.close({ ...job, state: 'refunded', finishedAt: clock })).toBe('already-ended');
 		expect(await world.ledger.vault.job(job.id)).toEqual(first);
+		// Counted once, as what really happened: the repeats are not outcomes.
+		expect(await counterValue(world.metrics.jobs, { outcome: 'delivered' })).toBe(1);
+		expect(await counterValue(world.metrics.jobs, { outcome: 'internal' })).toBe(0);
 	});
 
 	it('ends a refunded job once too: a later "delivered" does not charge it', async () => {

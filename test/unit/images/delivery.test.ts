@@ -23,7 +23,7 @@ function setup(over: Partial<Job> = {}) {
 		job,
 		lines,
 		advance: (ms: number) => (clock += ms),
-		deliver: (r: Reply = reply) => deliverReply(delivery, job, r, logger, () => clock),
+		deliver: (r: Reply = reply, signal?: AbortSignal) => deliverReply(delivery, job, r, logger, () => clock, signal),
 	};
 }
 
@@ -43,6 +43,17 @@ describe('deliverReply', () => {
 			['edit', true],
 		]);
 		expect(t.lines.find((l) => l.msg === 'editing the reply failed; retrying')).toMatchObject({ status: 500, retryInMs: 1000 });
+	});
+
+	it('stops retrying at once when shutdown aborts it (the job stays open for whoever resumes it)', async () => {
+		const t = setup();
+		t.delivery.fail('edit', httpError(503));
+		const abort = new AbortController();
+		const delivering = t.deliver(reply, abort.signal);
+		await new Promise((resolve) => setTimeout(resolve, 50)); // the first edit failed; now in the 1 s pause before the retry
+		abort.abort();
+		await expect(delivering).rejects.toThrow(/abort/i);
+		expect(t.delivery.of(t.job.id)).toHaveLength(1); // no retry, no channel post
 	});
 
 	it('does not retry a 4xx refusal, and without channel permission gives up', async () => {

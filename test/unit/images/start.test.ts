@@ -186,7 +186,10 @@ describe('startImage: accepted', () => {
 			held.open();
 			await holding;
 		}
-		await until(async () => (await world.ledger.vault.job(sent.id))?.state === 'refunded', 'the abandoned job to be refunded');
+		await until(
+			async () => ((await world.ledger.vault.job(sent.id)) as { state?: string } | undefined)?.state === 'refunded',
+			'the abandoned job to be refunded',
+		);
 		expect(await world.ledger.vault.reservation(sent.id)).toMatchObject({ state: 'refunded' });
 		expect(await world.ledger.standing({ guildId: GUILD, userId: sent.userId })).toMatchObject({ reserved: 0, spent: 0 });
 		expect(s.queue.stats().queued).toBe(0);
