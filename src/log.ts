@@ -1,6 +1,7 @@
 // One pino logger for the whole bot. Secrets are scrubbed from every serialized line,
 // so a token inside an error message or a URL is caught too, not just known fields.
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { redactUrls } from './util/url.js';
 
 export type { Logger } from 'pino';
 
@@ -12,7 +13,8 @@ export function scrubber(secrets: readonly string[]): (text: string) => string {
 		// Interaction tokens ride in webhook and callback URLs; they are credentials for 15 minutes.
 		let out = text.replace(/(\/(?:webhooks|interactions)\/\d+\/)[A-Za-z0-9_\-.%]{20,}/g, '$1[token]');
 		for (const needle of needles) if (out.includes(needle)) out = out.replaceAll(needle, '[REDACTED]');
-		return out;
+		// CDN links are bearer links: a query (signatures) or a token-like path is cut to a short hash.
+		return redactUrls(out);
 	};
 }
 

@@ -37,6 +37,7 @@ const hiapi = new HiapiClient({
 	apiKey: config.hiapiApiKey,
 	model: config.hiapiModel,
 	...(config.hiapiCallbackUrl ? { callbackUrl: config.hiapiCallbackUrl } : {}),
+	downloadHosts: config.hiapiDownloadHosts,
 	logger: logger.child({ component: 'hiapi' }),
 	observer: { request: (op, seconds) => metrics.hiapiLatency.observe({ op }, seconds), retried: (kind) => metrics.hiapiErrors.inc({ kind }) },
 });

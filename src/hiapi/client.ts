@@ -5,15 +5,16 @@
  * Every response is validated with zod (tolerant of extra fields). Errors surface as {@link HiapiError} with a
  * small set of kinds the rest of the bot can act on. The API key is never logged and never put in an error.
  */
+import type { LookupFunction } from 'node:net';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { backoffMs, deadlineScope } from './deadline.js';
-import { downloadImage, type DownloadedImage } from './download.js';
+import { Downloader, type DownloadedImage } from './download.js';
 import { HiapiError, isTransient, type HiapiErrorKind } from './errors.js';
 import { fetchPricing } from './pricing.js';
 import { submitDataSchema, taskDataSchema } from './schemas.js';
 import { statusPhase, toSnapshot, type TaskSnapshot } from './status.js';
-import { HiapiTransport, type TransportOptions } from './transport.js';
+import { DEFAULT_TIMEOUTS, HiapiTransport, type TransportOptions } from './transport.js';
 import { waitForTask, type WaitOptions } from './wait.js';
 
 export interface HiapiClientOptions extends TransportOptions {
@@ -22,6 +23,12 @@ export interface HiapiClientOptions extends TransportOptions {
 	callbackUrl?: string;
 	/** Told about every API request (latency) and every error that is retried (the caller sees the final one). */
 	observer?: HiapiObserver;
+	/** HIAPI_DOWNLOAD_HOSTS: image hosts besides hiapi's own, the only ones allowed plain http or a private address. */
+	downloadHosts?: readonly string[];
+	/** The whole of one image download, redirects included (default 30 s). */
+	downloadDeadlineMs?: number;
+	/** Name resolution for downloads (tests); every answer is still vetted. */
+	downloadLookup?: LookupFunction;
 }
 
 export interface HiapiObserver {
@@ -35,6 +42,7 @@ export class HiapiClient {
 	private readonly callback: { url: string; when: 'final' } | undefined;
 	private readonly log: Logger;
 	private readonly http: HiapiTransport;
+	private readonly downloader: Downloader;
 	private readonly now: () => number;
 	private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	private readonly observer: HiapiObserver | undefined;
@@ -52,6 +60,17 @@ export class HiapiClient {
 		this.http = new HiapiTransport(opts);
 		this.now = this.http.now;
 		this.sleep = this.http.sleep;
+		this.downloader = new Downloader({
+			baseUrl: opts.baseUrl,
+			hosts: opts.downloadHosts,
+			logger: opts.logger,
+			connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
+			headersTimeoutMs: opts.headersTimeoutMs ?? DEFAULT_TIMEOUTS.headersMs,
+			bodyTimeoutMs: opts.bodyTimeoutMs ?? DEFAULT_TIMEOUTS.bodyMs,
+			deadlineMs: opts.downloadDeadlineMs,
+			lookup: opts.downloadLookup,
+			now: this.now,
+		});
 	}
 
 	/** Epoch ms until which every API request of this client is held back (429/503 Retry-After). 0 / past = not paused. */
@@ -176,8 +195,9 @@ export class HiapiClient {
 
 	// ----- download -----
 
+	/** Only from hiapi's hosts and HIAPI_DOWNLOAD_HOSTS; see {@link Downloader}. */
 	download(url: string, opts: { maxBytes: number; signal?: AbortSignal }): Promise<DownloadedImage> {
-		return downloadImage(this.http, this.log, url, opts);
+		return this.downloader.download(url, opts);
 	}
 
 	// ----- pricing -----
@@ -186,8 +206,8 @@ export class HiapiClient {
 		return fetchPricing(this.http, this.log, url, model);
 	}
 
-	close(): Promise<void> {
-		return this.http.close();
+	async close(): Promise<void> {
+		await Promise.all([this.http.close(), this.downloader.close()]);
 	}
 
 	private warnUnknownStatus(taskId: string, status: string): void {

@@ -12,6 +12,8 @@ import { parseEnvelope, redact, type HttpResponse } from './envelope.js';
 import { errCode, errMessage, HiapiError, isTimeoutCode, parseRetryAfter } from './errors.js';
 
 const MAX_API_BODY_BYTES = 1024 * 1024;
+/** Connect, response-headers and idle-body timeouts unless the options say otherwise (downloads use them too). */
+export const DEFAULT_TIMEOUTS = { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000 } as const;
 
 export type RequestOp = 'submit' | 'poll' | 'pricing';
 
@@ -25,7 +27,7 @@ export interface TransportOptions {
 	headersTimeoutMs?: number;
 	/** Max idle time between body chunks (default 60 s). */
 	bodyTimeoutMs?: number;
-	/** Optional; default: an Agent owned (and closed) by the client. */
+	/** Optional, for API requests; default: an Agent owned (and closed) by the client. Downloads always use their own. */
 	dispatcher?: Dispatcher;
 	now?: () => number;
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -67,9 +69,9 @@ export class HiapiTransport {
 		this.apiKey = opts.apiKey;
 		this.log = opts.logger;
 		this.observer = opts.observer;
-		this.headersTimeoutMs = opts.headersTimeoutMs ?? 30_000;
-		this.bodyTimeoutMs = opts.bodyTimeoutMs ?? 60_000;
-		const connectTimeout = opts.connectTimeoutMs ?? 10_000;
+		this.headersTimeoutMs = opts.headersTimeoutMs ?? DEFAULT_TIMEOUTS.headersMs;
+		this.bodyTimeoutMs = opts.bodyTimeoutMs ?? DEFAULT_TIMEOUTS.bodyMs;
+		const connectTimeout = opts.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs;
 		if (opts.dispatcher) {
 			this.dispatcher = opts.dispatcher;
 			this.ownedAgent = undefined;
@@ -146,18 +148,6 @@ export class HiapiTransport {
 			this.pause(retryAfterMs ?? 1000, status);
 		}
 		return { status, headers: res.headers, text };
-	}
-
-	/** A plain GET whose body the caller streams: no shared pause, no observer, no body limit. */
-	rawGet(url: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> {
-		return request(url, {
-			method: 'GET',
-			dispatcher: this.dispatcher,
-			headers,
-			headersTimeout: this.headersTimeoutMs,
-			bodyTimeout: this.bodyTimeoutMs,
-			signal: signal ?? null,
-		});
 	}
 
 	/** Checks the HTTP status and hiapi envelope, returning `data` or throwing a classified error. */

@@ -144,6 +144,8 @@ export async function createWorld(extraEnv: Record<string, string> = {}, options
 		HIAPI_API_KEY: HIAPI_KEY,
 		HIAPI_BASE_URL: hiapi.url,
 		HIAPI_PRICING_URL: hiapi.pricingUrl,
+		// The emulator's CDN is plain http on 127.0.0.1, which the bot downloads from only when listed.
+		HIAPI_DOWNLOAD_HOSTS: '127.0.0.1',
 		STORE_URL: `sqlite://${join(dataDir, 'bot.sqlite')}`,
 		POLL_INTERVAL_MS: '100',
 		TASK_TIMEOUT_MS: '8000',

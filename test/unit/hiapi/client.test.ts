@@ -24,7 +24,8 @@ const logger = pino(
 const clients: HiapiClient[] = [];
 
 function makeClient(over: Partial<HiapiClientOptions> = {}): HiapiClient {
-	const c = new HiapiClient({ baseUrl: emu.url, apiKey: emu.apiKey, model: MODEL, logger, ...over });
+	// The emulator's CDN is plain http on 127.0.0.1: a host the operator has to list.
+	const c = new HiapiClient({ baseUrl: emu.url, apiKey: emu.apiKey, model: MODEL, logger, downloadHosts: ['127.0.0.1'], ...over });
 	clients.push(c);
 	return c;
 }
