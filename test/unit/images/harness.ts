@@ -175,7 +175,7 @@ export function executorFor(
 	delivery: Delivery,
 	o: { taskTimeoutMs?: number; now?: () => number } = {},
 ): { executor: JobExecutor; hiapi: HiapiClient; close: () => Promise<void> } {
-	const hiapi = new HiapiClient({ baseUrl: hiapiEmu.url, apiKey: hiapiEmu.apiKey, model: 'flux-1.1-pro', logger: world.logger });
+	const hiapi = new HiapiClient({ baseUrl: hiapiEmu.url, apiKey: hiapiEmu.apiKey, model: 'flux-1.1-pro', logger: world.logger, downloadHosts: ['127.0.0.1'] });
 	const history = new DurationHistory(world.store, world.logger);
 	const tasks = new TaskWatch({ hiapi, history, waiters: new TaskWaiters(), logger: world.logger, metrics: world.metrics, maxGapMs: 20, callbacks: false });
 	const executor = new JobExecutor({
