@@ -9,8 +9,8 @@ export async function closeJob(
 	job: Job,
 	state: 'delivered' | 'refunded',
 	outcome: string,
+	at: number = o.now(),
 ): Promise<void> {
-	const at = o.now();
 	await o.ledger.close({ ...job, state, outcome, updatedAt: at, finishedAt: at });
 	o.metrics.jobs.inc({ outcome: state === 'delivered' ? 'delivered' : (outcome.split(':')[0] ?? outcome) });
 }
