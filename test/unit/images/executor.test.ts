@@ -89,7 +89,9 @@ function setup(faults: Faults) {
 	const { vault, seen } = flakyVault(real, faults);
 	const metrics = createMetrics();
 	const ledger = new Ledger(store, vault, { period: 'monthly', defaultLimit: 1_000_000, globalLimit: undefined, logger });
-	const hiapi = new HiapiClient({ baseUrl: emu.url, apiKey: emu.apiKey, model: 'flux-1.1-pro', logger });
+	// The emulator's CDN is plain http on 127.0.0.1, a host an operator would have to list for downloads.
+	const cdn = { downloadHosts: ['127.0.0.1'] };
+	const hiapi = new HiapiClient({ baseUrl: emu.url, apiKey: emu.apiKey, model: 'flux-1.1-pro', logger, ...cdn });
 	const tasks = new TaskWatch({
 		hiapi,
 		history: new DurationHistory(store, logger),
