@@ -1,7 +1,9 @@
 // The price the bot charges per image: IMAGE_PRICE_USD when set, else hiapi's published price
-// (refreshed hourly), else the last price we knew (persisted), else $0.05.
+// (refreshed hourly), else the last price we knew (persisted), else $0.05. A published price that is not a
+// price (0, negative, not a number) or is absurd next to the last known one (over 100× or under 1/100) is
+// refused with a warning and the price in use stays: one bad answer must not turn budgets off.
 import { z } from 'zod';
-import type { HiapiClient } from '../hiapi/index.js';
+import { HiapiError, INVALID_PRICE, type HiapiClient } from '../hiapi/index.js';
 import type { Logger } from '../log.js';
 import { formatUsd } from '../util/money.js';
 import type { Metrics } from '../metrics.js';
@@ -9,6 +11,8 @@ import { type Store } from '../storage/store.js';
 import { CORRUPT } from '../records/read.js';
 
 export const FALLBACK_PRICE_MICROS = 50_000;
+/** A live price this many times above or below the last known one is taken for a mistake. */
+export const MAX_PRICE_JUMP = 100;
 const KEY = 'pricing:last';
 const lastSchema = z.object({ v: z.literal(1), priceMicros: z.number().int().positive(), version: z.string().optional(), fetchedAt: z.number() });
 
@@ -55,15 +59,39 @@ export class Pricing {
 		this.timer.unref();
 	}
 
-	/** One fetch of the live price; on failure the price in use stays. */
+	/** One fetch of the live price; on failure, or a price refused, the price in use stays. */
 	async refresh(): Promise<void> {
+		let live: { priceMicros: number; version?: string };
 		try {
-			const { priceMicros, version } = await this.o.hiapi.fetchPricing(this.o.url, this.o.model);
-			this.use(priceMicros, version, 'live');
+			live = await this.o.hiapi.fetchPricing(this.o.url, this.o.model);
+		} catch (error) {
+			if (error instanceof HiapiError && error.code === INVALID_PRICE) {
+				this.refuse(error.upstreamMessage ?? '(none)', 'not a price of at least $0.000001');
+				return;
+			}
+			this.o.logger.warn({ err: error, keeping: formatUsd(this.price), source: this.source }, 'could not read hiapi pricing; keeping the price in use');
+			return;
+		}
+		const { priceMicros, version } = live;
+		// Only a known price is a reference: the fallback is a guess, not something hiapi ever said.
+		const known = this.source === 'live' || this.source === 'last-known' ? this.price : undefined;
+		if (known !== undefined && priceMicros > known * MAX_PRICE_JUMP) return this.refuse(formatUsd(priceMicros), `over ${MAX_PRICE_JUMP}× the last known price`);
+		if (known !== undefined && priceMicros * MAX_PRICE_JUMP < known)
+			return this.refuse(formatUsd(priceMicros), `under 1/${MAX_PRICE_JUMP} of the last known price`);
+		this.use(priceMicros, version, 'live');
+		try {
 			await this.o.store.write((tx) => tx.set(KEY, { v: 1, priceMicros, version, fetchedAt: Date.now() }));
 		} catch (error) {
-			this.o.logger.warn({ err: error, keeping: formatUsd(this.price), source: this.source }, 'could not read hiapi pricing; keeping the price in use');
+			this.o.logger.warn({ err: error, priceMicros }, 'could not store the live price; it is in use but not kept across restarts');
 		}
+	}
+
+	/** One structured line: what hiapi published, why it was refused, and the price that stays. */
+	private refuse(rejected: string, reason: string): void {
+		this.o.logger.warn(
+			{ rejected, reason, keeping: formatUsd(this.price), keepingMicros: this.price, source: this.source, model: this.o.model },
+			'hiapi price refused; keeping the price in use',
+		);
 	}
 
 	private use(priceMicros: number, version: string | undefined, source: PriceSource): void {

@@ -7,6 +7,9 @@ import { truncate } from '../util/text.js';
 import { pricingEntrySchema } from './schemas.js';
 import type { HiapiTransport } from './transport.js';
 
+/** The error code of a pricing entry whose price is missing, not a number, or below one micro-dollar (the raw value is its upstreamMessage). */
+export const INVALID_PRICE = 'invalid_price';
+
 export async function fetchPricing(http: HiapiTransport, log: Logger, url: string, model: string): Promise<{ priceMicros: number; version?: string }> {
 	let res: HttpResponse;
 	try {
@@ -51,10 +54,18 @@ export async function fetchPricing(http: HiapiTransport, log: Logger, url: strin
 	}
 	const raw = entry.base_usd_value ?? entry.usd ?? entry.price;
 	const usd = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof usd !== 'number' || !Number.isFinite(usd) || usd < 0) {
-		throw new HiapiError('bad_response', `pricing entry for ${model} has no valid USD price (GET ${url})`, { status: res.status, method: 'GET', url });
+	// A price is a whole number of micro-dollars, at least one: 0 (or 0.0000004, which rounds to 0) would make every image free.
+	const priceMicros = typeof usd === 'number' && Number.isFinite(usd) ? Math.round(usd * 1e6) : Number.NaN;
+	if (!Number.isSafeInteger(priceMicros) || priceMicros < 1) {
+		throw new HiapiError('bad_response', `pricing entry for ${model} has no usable USD price (GET ${url})`, {
+			status: res.status,
+			method: 'GET',
+			url,
+			code: INVALID_PRICE,
+			upstreamMessage: truncate(String(raw), 40),
+		});
 	}
-	const out: { priceMicros: number; version?: string } = { priceMicros: Math.round(usd * 1e6) };
+	const out: { priceMicros: number; version?: string } = { priceMicros };
 	const obj = !Array.isArray(root) && root && typeof root === 'object' ? root : undefined;
 	const version = obj?.['pricing_version'] ?? obj?.['version'];
 	if (typeof version === 'string' || typeof version === 'number') out.version = String(version);

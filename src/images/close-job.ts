@@ -9,8 +9,8 @@ export async function closeJob(
 	job: Job,
 	state: 'delivered' | 'refunded',
 	outcome: string,
+	at: number = o.now(),
 ): Promise<void> {
-	const at = o.now();
 	const ended = await o.ledger.close({ ...job, state, outcome, updatedAt: at, finishedAt: at });
 	// A repeat (another process, a resume) changed nothing: count each job once.
 	if (ended === 'already-ended') return;

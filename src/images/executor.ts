@@ -1,7 +1,10 @@
 // images/: one image request end to end: start (checks, reservation, ack), the queues, the executor, delivery and progress.
 // Running one job, however it is queued: reserved → submitted → delivered | refunded. Each state is stored
 // (through the ledger's vault) before the step that needs it, so a job picked up again (after a restart, or
-// by another process of the fleet) resumes where it was, and every reservation ends exactly once.
+// by another process of the fleet) resumes where it was, and every reservation ends exactly once. Once the
+// image is delivered it is charged: its commit is retried, then kept as "delivered, commit pending" for the
+// resume path, and it is never refunded nor followed by a failure text.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ledger } from '../budget/ledger.js';
 import { expiresAtMs, HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from '../hiapi/index.js';
 import type { Logger } from '../log.js';
@@ -26,11 +29,17 @@ export interface JobExecutorOptions {
 	/** Waits for hiapi tasks: adaptive polling and callbacks. */
 	tasks: TaskWatch;
 	taskTimeoutMs: number;
+	/** Waits before each retry of a delivered image's commit; after the last, it is stored as commit pending. */
+	commitRetryMs?: readonly number[];
 	now?: () => number;
 }
 
+const COMMIT_RETRY_MS = [250, 1000, 4000];
+
 export class JobExecutor {
 	private readonly now: () => number;
+	/** Delivered jobs whose commit and commit-pending record both failed: committed by the next runnable(). */
+	private readonly uncommitted = new Map<string, Job>();
 
 	constructor(private readonly o: JobExecutorOptions) {
 		this.now = o.now ?? Date.now;
@@ -41,7 +50,7 @@ export class JobExecutor {
 	 * made sure to have ended, and an unreadable job is refunded from its reservation.
 	 */
 	async runnable(id: string): Promise<Job | undefined> {
-		const job = await this.o.ledger.vault.job(id);
+		const job = this.uncommitted.get(id) ?? (await this.o.ledger.vault.job(id));
 		if (!isJob(job)) {
 			this.o.logger.error({ jobId: id, corrupt: job === CORRUPT }, 'open job record missing or unreadable; refunding its reservation');
 			await this.o.ledger.close(jobFromReservation(id, await this.o.ledger.vault.reservation(id), this.now()));
@@ -49,6 +58,17 @@ export class JobExecutor {
 		}
 		if (job.state === 'delivered' || job.state === 'refunded') {
 			await this.o.ledger.close({ ...job, finishedAt: job.finishedAt ?? this.now() });
+			return undefined;
+		}
+		if (job.deliveredAt !== undefined) {
+			// Delivered before, its commit failed: commit it now, never run or deliver it again.
+			await this.finish(job, 'delivered', job.outcome ?? 'delivered', job.deliveredAt);
+			this.uncommitted.delete(id);
+			this.o.metrics.spendCommitted.inc(job.price / 1_000_000);
+			this.o.logger.info(
+				{ jobId: id, taskId: job.taskId, price: job.price, deliveredAt: job.deliveredAt },
+				'delivered image committed after its commit had failed',
+			);
 			return undefined;
 		}
 		return job;
@@ -78,6 +98,7 @@ export class JobExecutor {
 		const log = this.o.logger.child({ jobId: job.id, interactionId: job.id, userId: job.userId, guildId: job.guildId });
 		const progress = this.progress(job);
 		const started = this.now();
+		let delivered = false;
 		try {
 			if (job.state === 'reserved') {
 				progress.update('submitting');
@@ -128,7 +149,10 @@ export class JobExecutor {
 				log.warn({ taskId }, 'image could not be delivered (interaction expired, no permission to post in the channel); refunded');
 				return;
 			}
-			await this.finish(job, 'delivered', image ? `${how}:attached` : `${how}:linked`);
+			delivered = true;
+			if (await this.commitDelivered(job, image ? `${how}:attached` : `${how}:linked`, log, signal)) {
+				this.o.metrics.spendCommitted.inc(job.price / 1_000_000);
+			}
 			this.o.metrics.delivery.observe((this.now() - succeededAt) / 1000);
 			// Under 20 % left: tell the requester alone (an ephemeral follow-up needs the live token).
 			if (how === 'reply' && standing.limit > 0 && standing.remaining * 5 < standing.limit) {
@@ -137,13 +161,17 @@ export class JobExecutor {
 					.followUp(job, { content: note }, { ephemeral: true })
 					.catch((error: unknown) => log.warn({ err: error }, 'low-budget note failed'));
 			}
-			this.o.metrics.spendCommitted.inc(job.price / 1_000_000);
 			log.info(
 				{ taskId, how, linked: !image, bytes: image?.bytes.length, ms: this.now() - started, totalMs: this.now() - job.createdAt, price: job.price },
 				'image delivered',
 			);
 		} catch (error) {
 			await progress.close();
+			// The image is the member's now: whatever failed after it, nothing is refunded and no failure text follows.
+			if (delivered) {
+				log.error({ err: error, taskId: job.taskId }, 'error after the image was delivered; it stays charged');
+				return;
+			}
 			if (signal.aborted) {
 				log.info({ taskId: job.taskId, state: job.state }, 'job interrupted by shutdown; it resumes on the next start');
 				return;
@@ -168,8 +196,40 @@ export class JobExecutor {
 	}
 
 	/** Ends the job and its reservation in one atomic write. Idempotent. */
-	private finish(job: Job, state: 'delivered' | 'refunded', outcome: string): Promise<void> {
-		return closeJob({ ledger: this.o.ledger, metrics: this.o.metrics, now: this.now }, job, state, outcome);
+	private finish(job: Job, state: 'delivered' | 'refunded', outcome: string, at?: number): Promise<void> {
+		return closeJob({ ledger: this.o.ledger, metrics: this.o.metrics, now: this.now }, job, state, outcome, at);
+	}
+
+	/**
+	 * Commits a delivered image, retrying a failed commit (a busy SQLite file, a lost Redis reply: a repeat is
+	 * harmless, the vault ends a reservation once). If it still fails, the job is stored as delivered with its
+	 * commit pending, and remembered here in case that write fails too; runnable() commits it from the open-job
+	 * sweep. Returns true when committed now.
+	 */
+	private async commitDelivered(job: Job, outcome: string, log: Logger, signal: AbortSignal): Promise<boolean> {
+		const deliveredAt = this.now();
+		let failure: unknown;
+		for (const delay of [...(this.o.commitRetryMs ?? COMMIT_RETRY_MS), undefined]) {
+			try {
+				await this.finish(job, 'delivered', outcome, deliveredAt);
+				return true;
+			} catch (error) {
+				failure = error;
+				if (delay === undefined || signal.aborted) break;
+				log.warn({ err: error, taskId: job.taskId, retryInMs: delay }, 'committing a delivered image failed; retrying');
+				await sleep(delay, undefined, { signal }).catch(() => undefined);
+			}
+		}
+		const pending: Job = { ...job, deliveredAt, outcome, updatedAt: this.now() };
+		this.uncommitted.set(job.id, pending);
+		const context = { err: failure, taskId: job.taskId, price: job.price };
+		try {
+			await this.o.ledger.vault.save(pending);
+			log.error(context, 'delivered image not committed yet; stored as delivered, commit pending (the open-job sweep commits it)');
+		} catch (error) {
+			log.error({ ...context, saveErr: error }, 'delivered image not committed and not recorded as delivered; this process commits it on its next sweep');
+		}
+		return false;
 	}
 
 	/** Stores progress of an open job (the vault also notes the task on its reservation, for the export). */

@@ -2,6 +2,8 @@
 // Upgrades a store written by an earlier version, once, at start-up, before anything else touches it.
 // Each step runs inside one write block (one SQLite transaction): a crash mid-way leaves the old layout
 // intact and the next start runs the step again. Money records are only ever copied, never recomputed.
+// On Redis, where several processes may start at once, the whole upgrade runs under a lock: the others
+// wait for it, then find the schema current.
 import { z } from 'zod';
 import { auditEntrySchema, auditKey } from '../records/audit.js';
 import { jobKeys, jobSchema } from '../records/job.js';
@@ -11,6 +13,8 @@ import { type Store, type Tx } from '../storage/store.js';
 import { CORRUPT } from '../records/read.js';
 import { copyVaultRecords, isVaultKey } from './store-copy.js';
 import { RedisVault } from '../vault/redis.js';
+import { DEFAULT_PREFIX, vaultKey } from '../vault/redis-keys.js';
+import { withRedisLock } from './redis-lock.js';
 
 const META_KEY = 'meta:schema';
 const metaSchema = z.object({ v: z.literal(1), version: z.number().int().nonnegative() });
@@ -115,8 +119,32 @@ const toV4: Step = {
 export const STEPS: readonly Step[] = [toV2, toV3, toV4];
 export const SCHEMA_VERSION = STEPS.reduce((max, s) => Math.max(max, s.version), 1);
 
+/** The lock two processes starting on one Redis take before migrating (next to the fleet vault's keys). */
+export const MIGRATION_LOCK_KEY = vaultKey(DEFAULT_PREFIX, 'lock', 'migrate');
+
+export interface MigrateOptions {
+	/** Redis: how long to wait for another process's migration (default 10 minutes). */
+	lockWaitMs?: number;
+	/** Redis: how long the lock outlives a process that dies holding it (default 60 s, kept alive while held). */
+	lockTtlMs?: number;
+}
+
 /** Brings the store to SCHEMA_VERSION. Refuses a store written by a newer version, which this one cannot read safely. */
-export async function migrate(store: Store, log: Logger): Promise<void> {
+export async function migrate(store: Store, log: Logger, options: MigrateOptions = {}): Promise<void> {
+	if (!store.redis) return runSteps(store, log);
+	await withRedisLock(
+		store.redis,
+		MIGRATION_LOCK_KEY,
+		{
+			ttlMs: options.lockTtlMs ?? 60_000,
+			waitMs: options.lockWaitMs ?? 600_000,
+			onWait: () => log.info({ lock: MIGRATION_LOCK_KEY }, 'another process is migrating the store; waiting for it'),
+		},
+		() => runSteps(store, log),
+	);
+}
+
+async function runSteps(store: Store, log: Logger): Promise<void> {
 	const meta = await store.get(META_KEY, metaSchema);
 	if (meta === CORRUPT) throw new Error(`the store's schema marker (${META_KEY}) is unreadable; restore a backup`);
 	const current = meta?.version ?? 1;

@@ -34,6 +34,11 @@ export const jobSchema = z.object({
 	state: z.enum(['reserved', 'submitted', 'delivered', 'refunded']),
 	taskId: z.string().optional(),
 	outcome: z.string().optional(),
+	/**
+	 * Set on an open job whose image was delivered but whose commit failed ("delivered, commit pending"): it is
+	 * committed from the resume path and never run or delivered again. Absent on every record before it existed.
+	 */
+	deliveredAt: z.number().optional(),
 	createdAt: z.number(),
 	updatedAt: z.number(),
 	submittedAt: z.number().optional(),

@@ -19,7 +19,20 @@ import {
 } from '../records/budget.js';
 import { type Store, type Tx } from '../storage/store.js';
 import { CORRUPT, type Read } from '../records/read.js';
-import type { CloseRequest, CloseResult, Counter, Counters, OpenRequest, OpenResult, TopRow, Vault } from './vault.js';
+import {
+	checkClose,
+	checkOpen,
+	checkSave,
+	filedAs,
+	type CloseRequest,
+	type CloseResult,
+	type Counter,
+	type Counters,
+	type OpenRequest,
+	type OpenResult,
+	type TopRow,
+	type Vault,
+} from './vault.js';
 
 const MARKER = { v: 1 } as const;
 const PRUNE_BATCH = 200;
@@ -44,7 +57,8 @@ export class LocalVault implements Vault {
 
 	constructor(private readonly store: Store) {}
 
-	open(request: OpenRequest): Promise<OpenResult> {
+	async open(request: OpenRequest): Promise<OpenResult> {
+		checkOpen(request);
 		const { job, scope, periodKey, limits } = request;
 		const amount = job.price;
 		return this.store.write(async (tx): Promise<OpenResult> => {
@@ -68,22 +82,22 @@ export class LocalVault implements Vault {
 		});
 	}
 
-	close(request: CloseRequest): Promise<CloseResult> {
+	async close(request: CloseRequest): Promise<CloseResult> {
+		const ended = checkClose(request);
 		const { job, guildCap } = request;
 		return this.store.write(async (tx): Promise<CloseResult> => {
-			const current = await tx.get(jobKeys.job(job.id), jobSchema);
-			if (current !== CORRUPT && (current?.state === 'delivered' || current?.state === 'refunded')) return { status: 'already-closed' };
+			const open = (await tx.get(jobKeys.open(job.id), indexMarkerSchema)) !== undefined;
 			const reservation = await tx.get(keys.reservation(job.id), reservationSchema);
-			// Without a readable reservation there is no money to move, but the job still ends (or it would resume forever).
+			// Without a readable reservation there is no money to move, but an open job still ends (or it would resume forever).
 			if (reservation === undefined || reservation === CORRUPT) {
-				await closeJob(tx, job);
+				if (open) await closeJob(tx, job);
 				return { status: 'missing' };
 			}
+			// Ended earlier: no money moves, and a job still open is filed as its reservation ended.
 			if (reservation.state !== 'held') {
-				await closeJob(tx, job);
+				if (open) await closeJob(tx, filedAs(job, reservation.state));
 				return { status: 'already-closed' };
 			}
-			const ended = job.state === 'delivered' ? 'committed' : 'refunded';
 			await this.adjust(tx, reservation, (c) => {
 				c.reserved = Math.max(0, c.reserved - reservation.amount);
 				if (ended === 'committed') {
@@ -100,7 +114,8 @@ export class LocalVault implements Vault {
 		});
 	}
 
-	save(job: Job): Promise<void> {
+	async save(job: Job): Promise<void> {
+		checkSave(job);
 		return this.store.write(async (tx) => {
 			// A job another run already closed keeps its final record.
 			if ((await tx.get(jobKeys.open(job.id), indexMarkerSchema)) === undefined) return;

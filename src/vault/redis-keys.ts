@@ -19,6 +19,7 @@ export const DEFAULT_PREFIX = 'ib:';
  *   jobs:open                     ZSET createdAt → id               open jobs (what a restart resumes)
  *   jobs:done                     ZSET finishedAt → id              finished jobs (what retention prunes)
  *   active:{user}                 SET open job ids                  MAX_JOBS_PER_USER across the fleet
+ *   lock:migrate                  STRING a holder's token           the store migration's lock (migrations/redis-lock.ts)
  */
 export function vaultKey(prefix: string, ...parts: string[]): string {
 	return prefix + parts.join(':');

@@ -68,16 +68,19 @@ return reply('created', '')
 `;
 
 /**
- * close: ARGV prefix, id, ended ('committed'|'refunded'), finishedAt, utcDay(finishedAt), jobJson, job's
- * userId, guildCap|''. Returns {'missing'}, {'already-closed'} or {'closed', ended, poolSpent|false, notes…}.
- * A missing or unreadable reservation still files an open job as finished (nothing else is changed).
+ * close: ARGV prefix, id, ended ('committed'|'refunded'), finishedAt, utcDay(finishedAt), the job's final JSON
+ * if committed, the same if refunded, job's userId, guildCap|'', taskId|''. Returns {'missing'},
+ * {'already-closed'} or {'closed', ended, poolSpent|false, notes…}. The same rules as LocalVault.close: a
+ * missing or unreadable reservation still files an open job as finished, and so does one that ended earlier
+ * (filed as the money ended, and no longer counted busy); nothing else is changed.
  */
 export const CLOSE =
 	COMMON +
 	`
-local id, ended, finishedAt, day, job, jobUser, cap = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
+local id, ended, finishedAt, day, jobUser, cap, taskId = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[8], tonumber(ARGV[9]), ARGV[10]
+local jobAs = {committed = ARGV[6], refunded = ARGV[7]}
 local resKey, openKey = key('res', id), key('jobs', 'open')
-local function fileJob(user)
+local function fileJob(user, job)
 	redis.call('SET', key('job', id), job)
 	redis.call('ZREM', openKey, id)
 	redis.call('ZADD', key('jobs', 'done'), finishedAt, id)
@@ -87,10 +90,16 @@ end
 local r = redis.call('HMGET', resKey, 'state', 'scope', 'periodKey', 'userId', 'amount', 'userName')
 local state, scope, period, user, amount, name = r[1], r[2], r[3], r[4], r[5] and int(r[5]), r[6]
 if not (state == 'held' or state == 'committed' or state == 'refunded') or not scope or not period or not user or not amount or amount <= 0 then
-	if redis.call('ZSCORE', openKey, id) then fileJob(jobUser) end
+	if redis.call('ZSCORE', openKey, id) then fileJob(jobUser, jobAs[ended]) end
 	return {'missing'}
 end
-if state ~= 'held' then return {'already-closed'} end
+if state ~= 'held' then
+	if redis.call('ZSCORE', openKey, id) then
+		fileJob(jobUser, jobAs[state])
+		if user ~= jobUser then redis.call('SREM', key('active', user), id) end
+	end
+	return {'already-closed'}
+end
 
 local commit = ended == 'committed'
 -- Applies the end to one counter; a malformed one is left as it is (it keeps blocking reservations).
@@ -113,6 +122,7 @@ local acctSpent = adjust(key('acct', scope, period, user), true)
 local poolSpent = adjust(key('pool', scope, period), false)
 adjust(key('pool', '*', period), false)
 redis.call('HSET', resKey, 'state', ended, 'endedAt', finishedAt)
+if taskId ~= '' then redis.call('HSET', resKey, 'taskId', taskId) end
 
 local notes = {}
 if commit then
@@ -127,7 +137,7 @@ if commit then
 		end
 	end
 end
-fileJob(user)
+fileJob(user, jobAs[ended])
 local out = {'closed', ended, poolSpent and str(poolSpent) or false}
 for _, t in ipairs(notes) do table.insert(out, t) end
 return out

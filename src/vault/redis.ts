@@ -7,7 +7,21 @@ import { type Read } from '../records/read.js';
 import { asArray, field, limitArg, parseCounters, parseJob, parseReservation } from './redis-codec.js';
 import { runScript, SCRIPTS, type Script } from './redis-eval.js';
 import { DEFAULT_PREFIX, vaultKey } from './redis-keys.js';
-import type { CloseRequest, CloseResult, Counter, Counters, OpenRequest, OpenResult, RefusalReason, TopRow, Vault } from './vault.js';
+import {
+	checkClose,
+	checkOpen,
+	checkSave,
+	filedAs,
+	type CloseRequest,
+	type CloseResult,
+	type Counter,
+	type Counters,
+	type OpenRequest,
+	type OpenResult,
+	type RefusalReason,
+	type TopRow,
+	type Vault,
+} from './vault.js';
 
 export interface RedisVaultOptions {
 	/** Put before every key; default `ib:`. */
@@ -42,8 +56,8 @@ export class RedisVault implements Vault {
 
 	async open(request: OpenRequest): Promise<OpenResult> {
 		const { job, scope, periodKey, limits, now } = request;
+		checkOpen(request);
 		const amount = job.price;
-		if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`reservation amount must be a positive integer, got ${amount}`);
 		const reservation: Reservation = heldReservation(job, scope, periodKey, now);
 		const pairs = Object.entries(reservation).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
 		const reply = asArray(
@@ -76,19 +90,19 @@ export class RedisVault implements Vault {
 	}
 
 	async close(request: CloseRequest): Promise<CloseResult> {
+		const ended = checkClose(request);
 		const { job, guildCap } = request;
-		const ended = job.state === 'delivered' ? 'committed' : job.state === 'refunded' ? 'refunded' : undefined;
-		if (!ended) throw new RangeError(`close needs a delivered or refunded job, got state ${job.state}`);
-		if (!Number.isFinite(job.finishedAt)) throw new RangeError(`close needs finishedAt, got ${job.finishedAt}`);
 		const reply = asArray(
 			await this.run(SCRIPTS.close, [
 				job.id,
 				ended,
 				String(job.finishedAt),
 				utcDay(job.finishedAt),
-				JSON.stringify(job),
+				JSON.stringify(filedAs(job, 'committed')),
+				JSON.stringify(filedAs(job, 'refunded')),
 				job.userId,
 				limitArg('guildCap', guildCap),
+				job.taskId ?? '',
 			]),
 		);
 		const [status] = reply;
@@ -100,7 +114,7 @@ export class RedisVault implements Vault {
 	}
 
 	async save(job: Job): Promise<void> {
-		if (job.state === 'delivered' || job.state === 'refunded') throw new RangeError(`save is for open jobs; close ends job ${job.id}`);
+		checkSave(job);
 		await this.run(SCRIPTS.save, [job.id, JSON.stringify(job), job.taskId ?? '']);
 	}
 

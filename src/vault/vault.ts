@@ -51,11 +51,52 @@ export type OpenResult =
 	/** This id already has a reservation or a job (a repeated interaction): nothing was changed. */
 	| { status: 'duplicate' };
 
+/**
+ * What both vaults refuse before touching storage, the same way (a RangeError): an amount that is not a
+ * positive safe integer of micro-dollars (a price of 0 would fit every limit), and a limit that is not a
+ * non-negative safe integer (NaN would compare false and let everything through).
+ */
+export function checkOpen(request: OpenRequest): void {
+	const amount = request.job.price;
+	if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`reservation amount must be a positive integer of micro-dollars, got ${amount}`);
+	const limits: Array<[string, number | undefined]> = [
+		['limits.user', request.limits.user],
+		['limits.guildCap', request.limits.guildCap],
+		['limits.global', request.limits.global],
+		['maxActivePerUser', request.maxActivePerUser],
+	];
+	for (const [name, value] of limits) {
+		if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+	}
+}
+
 export interface CloseRequest {
 	/** The job's final record (state 'delivered' or 'refunded', finishedAt set). */
 	job: Job & { finishedAt: number };
 	/** The server cap in force, for the 80 % / 100 % notes (undefined or 0 = none). */
 	guildCap: number | undefined;
+}
+
+/** What both vaults refuse to close, the same way (a RangeError): a job that is not final, or has no finish time. */
+export function checkClose(request: CloseRequest): 'committed' | 'refunded' {
+	const { job } = request;
+	if (!Number.isFinite(job.finishedAt)) throw new RangeError(`close needs finishedAt, got ${job.finishedAt}`);
+	if (job.state === 'delivered') return 'committed';
+	if (job.state === 'refunded') return 'refunded';
+	throw new RangeError(`close needs a delivered or refunded job, got state ${job.state}`);
+}
+
+/** What both vaults refuse to save, the same way (a RangeError): a final record (only close ends a job). */
+export function checkSave(job: Job): void {
+	if (job.state === 'delivered' || job.state === 'refunded') throw new RangeError(`save is for open jobs; close ends job ${job.id}`);
+}
+
+/**
+ * The final record of a job whose reservation ended earlier (while the job stayed open): its state follows the
+ * money, so a committed charge reads as a delivery and a refund as a refund, whatever this close asked.
+ */
+export function filedAs(job: CloseRequest['job'], ended: 'committed' | 'refunded'): CloseRequest['job'] {
+	return { ...job, state: ended === 'committed' ? 'delivered' : 'refunded' };
 }
 
 export type CloseResult =

@@ -1,5 +1,7 @@
 // The in-process waiting line (SQLite mode): FIFO under MAX_CONCURRENT_JOBS, MAX_JOBS_PER_USER counted here,
-// places in line shown to members as they move.
+// places in line shown to members as they move. Open jobs are picked up at start-up and then by a sweep every
+// 15 s (as the fleet's queue does), so a job whose close failed (a refund, a delivered image's commit) is
+// finished without waiting for a restart.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobExecutor } from '../executor.js';
 import type { Vault } from '../../vault/vault.js';
@@ -10,6 +12,20 @@ import type { JobQueue, QueueStats } from './queue.js';
 
 type Running = { job: Job; abort: AbortController; done: Promise<void> };
 
+export interface LocalQueueOptions {
+	vault: Pick<Vault, 'openJobs'>;
+	maxConcurrent: number;
+	maxPerUser: number;
+	logger: Logger;
+	metrics: Metrics;
+	/** How often open jobs nobody here runs or holds are picked up (default 15 s). */
+	sweepEveryMs?: number;
+	/** Younger open jobs are left to the command that is still queueing them (default 15 s). */
+	sweepMinAgeMs?: number;
+}
+
+const SWEEP_MS = 15_000;
+
 export class LocalQueue implements JobQueue {
 	readonly kind = 'local' as const;
 	private readonly waiting: Job[] = [];
@@ -18,10 +34,12 @@ export class LocalQueue implements JobQueue {
 	private readonly perUser = new Map<string, number>();
 	private readonly releases = new Map<string, () => void>();
 	private stopping = false;
+	private sweeping = false;
+	private timer: NodeJS.Timeout | undefined;
 
 	constructor(
 		private readonly executor: JobExecutor,
-		private readonly o: { vault: Pick<Vault, 'openJobs'>; maxConcurrent: number; maxPerUser: number; logger: Logger; metrics: Metrics },
+		private readonly o: LocalQueueOptions,
 	) {}
 
 	get accepting(): boolean {
@@ -46,28 +64,61 @@ export class LocalQueue implements JobQueue {
 	}
 
 	enqueue(job: Job, release: () => void): Promise<void> {
+		// A job is in line at most once: the sweep and the command that opened it may both hand it over.
+		if (this.holds(job.id)) {
+			release();
+			return Promise.resolve();
+		}
 		this.waiting.push(job);
 		this.releases.set(job.id, release);
 		this.pump();
 		return Promise.resolve();
 	}
 
+	/** Picks up every open job now, then keeps sweeping for ones left open while running. */
 	async resume(): Promise<number> {
+		const resumed = await this.sweep(0);
+		this.timer ??= setInterval(
+			() => void this.sweep(this.o.sweepMinAgeMs ?? SWEEP_MS).catch((error: unknown) => this.o.logger.warn({ err: error }, 'open-job sweep failed')),
+			this.o.sweepEveryMs ?? SWEEP_MS,
+		).unref();
+		return resumed;
+	}
+
+	private holds(id: string): boolean {
+		return this.running.has(id) || this.waiting.some((j) => j.id === id);
+	}
+
+	/** Queues open jobs at least `minAgeMs` old that this process neither runs nor holds in line. */
+	private async sweep(minAgeMs: number): Promise<number> {
+		if (this.sweeping || this.stopping) return 0;
+		this.sweeping = true;
 		let resumed = 0;
-		for (const { id } of await this.o.vault.openJobs()) {
-			if (this.running.has(id) || this.waiting.some((j) => j.id === id)) continue;
-			const job = await this.executor.runnable(id);
-			if (!job) continue;
-			this.o.logger.info({ jobId: job.id, userId: job.userId, guildId: job.guildId, taskId: job.taskId, state: job.state }, 'resuming job');
-			// Resumed jobs count against the member's limit even if that means going over it briefly.
-			await this.enqueue(job, this.take(job.userId));
-			resumed += 1;
+		try {
+			for (const { id, createdAt } of await this.o.vault.openJobs()) {
+				if (this.stopping) break;
+				if (Date.now() - createdAt < minAgeMs || this.holds(id)) continue;
+				try {
+					// runnable() also finishes what needs no run: a closed job's reservation, a delivered image's commit.
+					const job = await this.executor.runnable(id);
+					if (!job || this.holds(id)) continue;
+					this.o.logger.info({ jobId: job.id, userId: job.userId, guildId: job.guildId, taskId: job.taskId, state: job.state }, 'resuming job');
+					// Resumed jobs count against the member's limit even if that means going over it briefly.
+					await this.enqueue(job, this.take(job.userId));
+					resumed += 1;
+				} catch (error) {
+					this.o.logger.warn({ err: error, jobId: id }, 'could not pick up an open job; the next sweep tries again');
+				}
+			}
+		} finally {
+			this.sweeping = false;
 		}
 		return resumed;
 	}
 
 	async stop(graceMs: number): Promise<{ finished: number; leftOpen: number }> {
 		this.stopping = true;
+		if (this.timer) clearInterval(this.timer);
 		const waiting = this.waiting.splice(0);
 		this.o.metrics.queueLength.set(0);
 		await Promise.all(waiting.map((job) => this.executor.dropProgress(job.id)));

@@ -107,3 +107,82 @@ describe('live pricing', () => {
 		expect(emu.requests.length).toBe(before);
 	});
 });
+
+describe('refused live prices', () => {
+	const refusals = () => lines.filter((l) => l.msg === 'hiapi price refused; keeping the price in use');
+	const publish = (value: unknown) => emu.setPricing({ body: { data: [{ model_name: 'flux-1.1-pro', base_usd_value: value }] } });
+
+	it.each([
+		['zero', 0, '0'],
+		['zero as text', '0', '0'],
+		['a fraction that rounds to zero micro-dollars', 0.0000004, '4e-7'],
+		['negative', -0.05, '-0.05'],
+		['not finite', 'Infinity', 'Infinity'],
+		['not a number', 'NaN', 'NaN'],
+	])('%s: ignored with one warning, and the last known price stays (on start-up and on refresh)', async (_name, value, shown) => {
+		emu.setPricing({ priceUsd: 0.07 });
+		const first = pricing();
+		await first.start();
+		first.stop();
+		publish(value);
+		const p = pricing();
+		await p.start();
+		p.stop();
+		expect(p.describe()).toMatchObject({ priceMicros: 70_000, source: 'last-known' });
+		await p.refresh();
+		expect(p.describe()).toMatchObject({ priceMicros: 70_000, source: 'last-known' });
+		await first.refresh();
+		expect(first.describe()).toMatchObject({ priceMicros: 70_000, source: 'live' });
+		expect(refusals()).toHaveLength(3);
+		expect(refusals()[0]).toMatchObject({ level: 40, rejected: shown, keeping: '$0.07', keepingMicros: 70_000 });
+	});
+
+	it('with no known price, a non-price leaves the fallback in use', async () => {
+		publish(0);
+		const p = pricing();
+		await p.start();
+		p.stop();
+		expect(p.describe()).toMatchObject({ priceMicros: FALLBACK_PRICE_MICROS, source: 'fallback' });
+		expect(refusals()).toHaveLength(1);
+	});
+
+	it('refuses a price over 100× or under 1/100 of the last known one, also on start-up; 100× and 1/100 themselves are taken', async () => {
+		emu.setPricing({ priceUsd: 0.05 });
+		const first = pricing();
+		await first.start();
+		first.stop();
+		for (const usd of [5.000001, 0.000499]) {
+			emu.setPricing({ priceUsd: usd });
+			const p = pricing();
+			await p.start();
+			p.stop();
+			expect(p.describe()).toMatchObject({ priceMicros: 50_000, source: 'last-known' });
+			await first.refresh();
+			expect(first.describe()).toMatchObject({ priceMicros: 50_000, source: 'live' });
+		}
+		expect(refusals().map((l) => [l.rejected, l.keeping])).toEqual([
+			['$5.000001', '$0.05'],
+			['$5.000001', '$0.05'],
+			['$0.000499', '$0.05'],
+			['$0.000499', '$0.05'],
+		]);
+		emu.setPricing({ priceUsd: 5 });
+		await first.refresh();
+		expect(first.current()).toBe(5_000_000);
+		emu.setPricing({ priceUsd: 0.05 });
+		await first.refresh();
+		expect(first.current()).toBe(50_000);
+		emu.setPricing({ priceUsd: 0.0005 });
+		await first.refresh();
+		expect(first.current()).toBe(500);
+	});
+
+	it('with no known price, any positive price is taken (there is nothing to compare it with)', async () => {
+		emu.setPricing({ priceUsd: 40 });
+		const p = pricing();
+		await p.start();
+		p.stop();
+		expect(p.describe()).toMatchObject({ priceMicros: 40_000_000, source: 'live' });
+		expect(refusals()).toHaveLength(0);
+	});
+});

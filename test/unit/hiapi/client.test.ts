@@ -584,6 +584,20 @@ describe('pricing', () => {
 	it('unreachable → unavailable', async () => {
 		expect((await catchErr(makeClient().fetchPricing('http://127.0.0.1:1/api/pricing'))).kind).toBe('unavailable');
 	});
+
+	it.each([0, '0', 0.0000004, -0.05, 'Infinity', 1e300])(
+		'a price of %s is not a price: bad_response, code invalid_price, the raw value kept',
+		async (value) => {
+			emu.setPricing({ body: { data: [{ model_name: MODEL, base_usd_value: value }] } });
+			const err = await catchErr(makeClient().fetchPricing(emu.pricingUrl));
+			expect(err).toMatchObject({ kind: 'bad_response', code: 'invalid_price', upstreamMessage: String(value) });
+		},
+	);
+
+	it('one micro-dollar is the smallest price', async () => {
+		emu.setPricing({ body: { data: [{ model_name: MODEL, base_usd_value: 0.0000006 }] } });
+		expect(await makeClient().fetchPricing(emu.pricingUrl)).toEqual({ priceMicros: 1 });
+	});
 });
 
 describe('shared backoff', () => {

@@ -2,6 +2,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -9,7 +10,10 @@ import { Audit } from '../../../src/budget/audit.js';
 import { jobKeys } from '../../../src/records/job.js';
 import { spendPerDay } from '../../../src/reports/spend-per-day.js';
 import { TestLedger as Ledger } from '../../support/test-ledger.js';
-import { SCHEMA_VERSION, migrate } from '../../../src/migrations/migrate.js';
+import { MIGRATION_LOCK_KEY, SCHEMA_VERSION, migrate } from '../../../src/migrations/migrate.js';
+import { StoreError } from '../../../src/storage/store-errors.js';
+import { createVault } from '../../../src/vault/create.js';
+import { hasRedis, startRedis } from '../../support/redis-server.js';
 import { LocalVault } from '../../../src/vault/local.js';
 import { Store } from '../../../src/storage/store.js';
 import { CORRUPT } from '../../../src/records/read.js';
@@ -158,6 +162,84 @@ describe('migration of a Redis store written by v1', () => {
 				await onRedis.close();
 			}
 		} finally {
+			await redis.close();
+		}
+	});
+});
+
+/** The fixture's records written through Keyv on a Redis server, as the landed v1 code kept them there. */
+async function loadV1IntoRedis(url: string): Promise<void> {
+	const { default: KeyvRedis } = await import('@keyv/redis');
+	const Keyv = (await import('keyv')).default;
+	const raw = new Keyv({ store: new KeyvRedis(url), namespace: 'imagine-bot' });
+	for await (const { key, value } of store.scan('', z.unknown())) await raw.set(key, value);
+	await raw.disconnect();
+}
+
+/** A logger whose lines land in `lines`, each tagged with the process it stands for. */
+function processLogger(name: string, lines: Array<Record<string, unknown>>) {
+	const destination = new Writable({
+		write(chunk: Buffer, _enc, done) {
+			lines.push({ ...(JSON.parse(chunk.toString()) as Record<string, unknown>), process: name });
+			done();
+		},
+	});
+	return pino({ level: 'debug' }, destination);
+}
+
+describe.skipIf(!hasRedis)('migration on Redis under a lock', () => {
+	it('two processes starting at once on an old layout: one migrates, the other waits and finds it done; money unchanged', async () => {
+		const redis = await startRedis();
+		const stores: Store[] = [];
+		try {
+			const before = await money();
+			await loadV1IntoRedis(redis.url);
+			stores.push(await Store.open(redis.url, logger), await Store.open(redis.url, logger));
+			const lines: Array<Record<string, unknown>> = [];
+			const [a, b] = stores as [Store, Store];
+			await Promise.all([migrate(a, processLogger('a', lines)), migrate(b, processLogger('b', lines))]);
+
+			// Every step reported once in all, by one process; the other waited.
+			const steps = lines.filter((l) => String(l.msg).startsWith('store migrated'));
+			expect(steps.map((l) => l.to)).toEqual([2, 3, 4]);
+			expect(new Set(steps.map((l) => l.process)).size).toBe(1);
+			expect(steps.find((l) => l.to === 4)).toMatchObject({ reservations: 9, openJobs: 2 });
+			const waiter = lines.filter((l) => l.msg === 'another process is migrating the store; waiting for it');
+			expect(waiter.map((l) => l.process)).toEqual([steps[0]?.process === 'a' ? 'b' : 'a']);
+			expect(await a.redis?.exists(MIGRATION_LOCK_KEY)).toBe(0);
+
+			for (const s of stores) {
+				const l = new Ledger(s, createVault(s), { period: 'monthly', defaultLimit: 1_000_000, globalLimit: 100_000_000, logger, now: () => NOW });
+				const rows = await Promise.all([U1, U2, U3].map((userId) => l.standing({ guildId: G, userId })));
+				const dm = await l.standing({ guildId: null, userId: U3 });
+				expect({
+					rows: rows.map((r) => [r.spent, r.reserved, r.images, r.limit, r.limitSource.kind, r.guild?.spent, r.guild?.reserved, r.global?.spent]),
+					dm: [dm.spent, dm.images],
+				}).toEqual(before);
+				expect((await l.vault.openJobs()).map((j) => j.id)).toEqual(['1300000000000000008', '1300000000000000009']);
+			}
+		} finally {
+			for (const s of stores) await s.close();
+			await redis.close();
+		}
+	});
+
+	it('a process that cannot take the lock within its wait stops with a StoreError, and migrates once the lock is free', async () => {
+		const redis = await startRedis();
+		const onRedis = await Store.open(redis.url, logger);
+		try {
+			await loadV1IntoRedis(redis.url);
+			await onRedis.redis?.set(MIGRATION_LOCK_KEY, 'another process', { expiration: { type: 'PX', value: 60_000 } });
+			const error = await migrate(onRedis, logger, { lockWaitMs: 300 }).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(StoreError);
+			expect((error as Error).message).toContain(MIGRATION_LOCK_KEY);
+			expect(await onRedis.get('meta:schema', z.unknown())).toBeUndefined();
+			// Released by its holder, or expired (a holder that died): the next start migrates.
+			await onRedis.redis?.del(MIGRATION_LOCK_KEY);
+			await migrate(onRedis, logger, { lockWaitMs: 300 });
+			expect(await onRedis.get('meta:schema', z.object({ version: z.number() }))).toMatchObject({ version: SCHEMA_VERSION });
+		} finally {
+			await onRedis.close();
 			await redis.close();
 		}
 	});

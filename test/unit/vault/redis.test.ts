@@ -252,6 +252,25 @@ describe.skipIf(!hasRedis)('RedisVault', () => {
 		expect((await vault.counters('g1', PERIOD, 'u1')).account).toMatchObject({ spent: 50_000, reserved: 0, images: 1 });
 	});
 
+	it('files an open job whose reservation already ended, as the money ended, and stops counting it busy (as LocalVault does)', async () => {
+		const { vault, client, prefix } = await fresh();
+		const job = makeJob('u1', 'g1', 30_000);
+		await open(vault, job, {}, { maxActivePerUser: 1 });
+		expect(await close(vault, job, 'delivered')).toMatchObject({ status: 'closed', ended: 'committed' });
+		// A store written by an older version: the charge was committed but the job was left open.
+		const stale: Job = { ...job, state: 'submitted', taskId: 'task-1', updatedAt: NOW + 10 };
+		await vault.importJob(stale, true);
+		expect(await client.sCard(`${prefix}active:u1`)).toBe(1);
+		expect(await close(vault, stale, 'refunded', undefined, NOW + 20_000)).toEqual({ status: 'already-closed' });
+		expect(await vault.openJobs()).toEqual([]);
+		expect(await client.sCard(`${prefix}active:u1`)).toBe(0);
+		expect(await vault.job(job.id)).toMatchObject({ state: 'delivered', taskId: 'task-1', finishedAt: NOW + 20_000 });
+		expect(await client.zScore(`${prefix}jobs:done`, job.id)).toBe(NOW + 20_000);
+		// Nothing moved: charged once, never refunded.
+		expect((await vault.counters('g1', PERIOD, 'u1')).account).toMatchObject({ spent: 30_000, reserved: 0, images: 1 });
+		expect((await open(vault, makeJob('u1', 'g1', 1), {}, { maxActivePerUser: 1 })).status).toBe('created');
+	});
+
 	it('saves open jobs (task id noted on the reservation) and ignores saves once closed', async () => {
 		const { vault } = await fresh();
 		const job = makeJob('u1', 'g1', 10_000);
