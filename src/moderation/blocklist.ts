@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Audit } from '../budget/audit.js';
 import { type Store } from '../storage/store.js';
 import { CORRUPT } from '../records/read.js';
+import { BLOCKLIST_TEXT } from '../messages/texts.js';
 
 export const MAX_TERMS = 200;
 export const MAX_TERM_LENGTH = 100;
@@ -68,9 +69,9 @@ function normalizeTerm(term: string): string {
 /** The term as stored terms are compared, or why it cannot be one. */
 export function checkTerm(raw: string): { ok: true; normalized: string } | { ok: false; why: string } {
 	const term = raw.trim();
-	if (term.length === 0 || term.length > MAX_TERM_LENGTH) return { ok: false, why: `A term must be 1–${MAX_TERM_LENGTH} characters.` };
+	if (term.length === 0 || term.length > MAX_TERM_LENGTH) return { ok: false, why: BLOCKLIST_TEXT.badLength(MAX_TERM_LENGTH) };
 	const normalized = normalize(term);
-	if (!normalized) return { ok: false, why: 'That term has no letters or digits, so it would never match anything.' };
+	if (!normalized) return { ok: false, why: BLOCKLIST_TEXT.neverMatches };
 	return { ok: true, normalized };
 }
 
@@ -110,8 +111,8 @@ export class Blocklist {
 		const term = raw.trim();
 		return this.store.write(async (tx) => {
 			const list = await this.read(guildId, tx);
-			if (list.terms.some((t) => normalize(t.term) === checked.normalized)) return { ok: false, why: `"${term}" is already on the list.` };
-			if (list.terms.length >= MAX_TERMS) return { ok: false, why: `The list is full (${MAX_TERMS} terms). Remove one first.` };
+			if (list.terms.some((t) => normalize(t.term) === checked.normalized)) return { ok: false, why: BLOCKLIST_TEXT.already(term) };
+			if (list.terms.length >= MAX_TERMS) return { ok: false, why: BLOCKLIST_TEXT.full(MAX_TERMS) };
 			list.terms.push({ term, addedBy: moderatorId, at: this.now() });
 			await tx.set(key(guildId), list);
 			await this.audit.record(tx, { guildId, moderatorId, targetId: null, action: 'blocklist-add', old: null, new: term });
@@ -124,7 +125,7 @@ export class Blocklist {
 		return this.store.write(async (tx) => {
 			const list = await this.read(guildId, tx);
 			const found = list.terms.find((t) => normalize(t.term) === normalized);
-			if (!found || !normalized) return { ok: false, why: `"${raw.trim()}" is not on the list.` };
+			if (!found || !normalized) return { ok: false, why: BLOCKLIST_TEXT.notListed(raw.trim()) };
 			list.terms = list.terms.filter((t) => t !== found);
 			await tx.set(key(guildId), list);
 			await this.audit.record(tx, { guildId, moderatorId, targetId: null, action: 'blocklist-remove', old: found.term, new: null });
