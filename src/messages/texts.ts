@@ -81,6 +81,7 @@ export const TEXT = {
 	tooOld: 'This image is too old for its buttons to work any more. Use `/imagine` to make a new one.',
 	notOurs: "This button isn't one the bot knows any more. Use `/imagine` to make a new image.",
 	unreadableJob: "This image's record could not be read, so its buttons can't be used. Use `/imagine` instead.",
+	notHere: "This button isn't available here. Use `/imagine` to make a new image.",
 	paused: 'Image making is paused in this server.',
 	storeDown: "The bot can't reach its database right now. Try again shortly. You were not charged.",
 	tooMany: (max: number) => `You already have ${max} image${max === 1 ? '' : 's'} in progress. Wait for one to finish.`,
