@@ -37,8 +37,7 @@ export default {
 	async execute(interaction, s) {
 		if (!interaction.inGuild()) throw new UserError(BLOCKLIST_TEXT.onlyInServer);
 		// Server settings can widen who sees the command, so check the member's permissions too.
-		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild))
-			throw new UserError(BLOCKLIST_TEXT.needsManageServer);
+		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) throw new UserError(BLOCKLIST_TEXT.needsManageServer);
 		const guildId = interaction.guildId;
 		const reply = (title: string, description: string) =>
 			interaction.reply({ flags: MessageFlags.Ephemeral, embeds: [{ color: COLOR.info, title, description }], allowedMentions: { parse: [] } });

@@ -82,6 +82,7 @@ export const TEXT = {
 	notOurs: "This button isn't one the bot knows any more. Use `/imagine` to make a new image.",
 	unreadableJob: "This image's record could not be read, so its buttons can't be used. Use `/imagine` instead.",
 	notHere: "This button isn't available here. Use `/imagine` to make a new image.",
+	everyoneRole: 'Every member has `@everyone`, so its limit is the server default: set it with `/budget default` instead.',
 	paused: 'Image making is paused in this server.',
 	storeDown: "The bot can't reach its database right now. Try again shortly. You were not charged.",
 	tooMany: (max: number) => `You already have ${max} image${max === 1 ? '' : 's'} in progress. Wait for one to finish.`,
