@@ -12,6 +12,7 @@ import type { Command } from '../src/command.js';
 import { truncate } from '../src/util/text.js';
 import { UserError } from '../src/messages/user-error.js';
 import { COLOR } from '../src/messages/format.js';
+import { BLOCKLIST_TEXT } from '../src/messages/texts.js';
 
 const term = { name: 'term', description: 'A word or phrase', type: ApplicationCommandOptionType.String, required: true, max_length: MAX_TERM_LENGTH } as const;
 
@@ -34,10 +35,9 @@ type Sub = (typeof data.options)[number]['name'];
 export default {
 	data,
 	async execute(interaction, s) {
-		if (!interaction.inGuild()) throw new UserError('`/blocklist` works only in a server.');
+		if (!interaction.inGuild()) throw new UserError(BLOCKLIST_TEXT.onlyInServer);
 		// Server settings can widen who sees the command, so check the member's permissions too.
-		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild))
-			throw new UserError('You need the Manage Server permission to change the blocklist.');
+		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) throw new UserError(BLOCKLIST_TEXT.needsManageServer);
 		const guildId = interaction.guildId;
 		const reply = (title: string, description: string) =>
 			interaction.reply({ flags: MessageFlags.Ephemeral, embeds: [{ color: COLOR.info, title, description }], allowedMentions: { parse: [] } });
@@ -47,22 +47,19 @@ export default {
 				const raw = interaction.options.getString('term', true);
 				const result = await s.blocklist.add(guildId, interaction.user.id, raw);
 				if (!result.ok) throw new UserError(result.why);
-				await reply(
-					'Term blocked',
-					`Prompts containing **${raw.trim()}** (any case or accents, as whole words) are now refused. ${result.count} of ${MAX_TERMS} terms used.`,
-				);
+				await reply('Term blocked', BLOCKLIST_TEXT.added(raw.trim(), result.count, MAX_TERMS));
 				return;
 			}
 			case 'remove': {
 				const raw = interaction.options.getString('term', true);
 				const result = await s.blocklist.remove(guildId, interaction.user.id, raw);
 				if (!result.ok) throw new UserError(result.why);
-				await reply('Term allowed again', `**${raw.trim()}** is no longer blocked. ${result.count} term${result.count === 1 ? '' : 's'} left.`);
+				await reply('Term allowed again', BLOCKLIST_TEXT.removed(raw.trim(), result.count));
 				return;
 			}
 			case 'list': {
 				const terms = await s.blocklist.terms(guildId);
-				const text = terms.length ? truncate(terms.map((t) => `• ${t}`).join('\n'), 4000) : 'No terms are blocked. Add one with `/blocklist add`.';
+				const text = truncate(BLOCKLIST_TEXT.list(terms), 4096);
 				await reply(`Blocked terms (${terms.length} of ${MAX_TERMS})`, text);
 				return;
 			}

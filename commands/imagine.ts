@@ -8,6 +8,7 @@ import {
 	TextInputStyle,
 	type APIModalInteractionResponseCallbackData,
 	type ButtonInteraction,
+	type ModalSubmitInteraction,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Command, Services } from '../src/command.js';
@@ -17,6 +18,7 @@ import { TEXT } from '../src/messages/texts.js';
 import { truncate } from '../src/util/text.js';
 import { UserError } from '../src/messages/user-error.js';
 import { checkPrompt, startImage } from '../src/images/start.js';
+import { customIdsIn, refusedHere, type Place } from '../src/images/job-place.js';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const PROMPT_MAX = 1500;
@@ -45,11 +47,30 @@ function checkRatio(raw: string | undefined): string {
 	return ratio;
 }
 
-/** The job a button points at; a pruned or unreadable one gets a clear answer instead. */
-async function sourceJob(id: CustomId, s: Services): Promise<Job> {
+/** Where the interaction happened, from Discord's payload (never from the custom id). */
+function placeOf(interaction: ButtonInteraction | ModalSubmitInteraction): Place {
+	const message = interaction.message;
+	return {
+		guildId: interaction.guildId,
+		channelId: interaction.channelId,
+		...(message ? { message: { interactionId: message.interactionMetadata?.id, customIds: customIdsIn(message.components.map((c) => c.toJSON())) } } : {}),
+	};
+}
+
+/** Refuses, privately and saying nothing of the job, a button or modal used away from its job's server or message. */
+function ensureHere(interaction: ButtonInteraction | ModalSubmitInteraction, jobId: string, job: Job | undefined, buttonId: string, s: Services): void {
+	const why = refusedHere(jobId, job, placeOf(interaction), buttonId);
+	if (why === undefined) return;
+	s.logger.warn({ jobId, jobGuildId: job?.guildId, why }, 'button refused: not where its job is');
+	throw new UserError(TEXT.notHere);
+}
+
+/** The job a button points at, where its buttons belong; a pruned or unreadable one gets a clear answer instead. */
+async function sourceJob(interaction: ButtonInteraction | ModalSubmitInteraction, id: CustomId, s: Services, buttonId: string): Promise<Job> {
 	const job = await s.ledger.vault.job(id.jobId);
-	if (isJob(job)) return job;
-	throw new UserError(job === undefined ? TEXT.tooOld : TEXT.unreadableJob);
+	if (!isJob(job)) throw new UserError(job === undefined ? TEXT.tooOld : TEXT.unreadableJob);
+	ensureHere(interaction, id.jobId, job, buttonId, s);
+	return job;
 }
 
 /** Remix's form: the prompt (same 1–1500 rule as /imagine) and the ratio, both prefilled from the image. */
@@ -89,6 +110,8 @@ function remixModal(job: Job): APIModalInteractionResponseCallbackData {
 /** The requester, or a member allowed to manage messages in this channel, may delete an image. */
 async function deleteImage(interaction: ButtonInteraction, id: CustomId, s: Services): Promise<void> {
 	const job = await s.ledger.vault.job(id.jobId);
+	// A pruned job can no longer say where it was, but the message it is on still can.
+	ensureHere(interaction, id.jobId, isJob(job) ? job : undefined, interaction.customId, s);
 	// A pruned job no longer says who asked; the message itself does (Discord's own record of the interaction).
 	const requesterId = isJob(job) ? job.userId : interaction.message.interactionMetadata?.user.id;
 	const moderator = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
@@ -108,11 +131,11 @@ export default {
 	},
 	buttons: {
 		async reroll(interaction, id, s) {
-			const source = await sourceJob(id, s);
+			const source = await sourceJob(interaction, id, s, interaction.customId);
 			await startImage(interaction, { prompt: source.prompt, aspectRatio: source.aspectRatio, kind: 'reroll', sourceJobId: source.id }, s);
 		},
 		async remix(interaction, id, s) {
-			await interaction.showModal(remixModal(await sourceJob(id, s)));
+			await interaction.showModal(remixModal(await sourceJob(interaction, id, s, interaction.customId)));
 		},
 		delete: deleteImage,
 	},
@@ -128,6 +151,8 @@ export default {
 				// Not the form this bot showed (an old layout, or forged): say so rather than fail.
 				throw new UserError(TEXT.notOurs);
 			}
+			// The form came from the Remix button on the source job's message: the same place rules apply.
+			await sourceJob(interaction, id, s, buildCustomId({ command: 'imagine', action: 'remix', jobId: id.jobId }));
 			const prompt = checkPrompt(form.prompt, PROMPT_MAX);
 			const aspectRatio = checkRatio(form.ratio);
 			await startImage(interaction, { prompt, aspectRatio, kind: 'remix', sourceJobId: id.jobId }, s);

@@ -1,7 +1,7 @@
 // /budget subcommands about one member: show, set, clear, reset, and history (a member's changes, or the server's).
 import { auditLine, limitSourceText } from '../../src/messages/texts.js';
 import { memberRoleIds } from '../../src/budget/member-roles.js';
-import { resetText } from '../../src/messages/format.js';
+import { inert, resetText } from '../../src/messages/format.js';
 import { formatUsd } from '../../src/util/money.js';
 import { parseAmount, targetOf, type SubHandler } from './context.js';
 
@@ -10,7 +10,7 @@ export const show: SubHandler = async ({ interaction, services: s, guildId, pric
 	const roleIds = memberRoleIds(interaction.options.getMember('user'));
 	const st = await s.ledger.standing({ guildId, userId: target.id, roleIds });
 	await reply({
-		title: `Budget of ${target.username}`,
+		title: `Budget of ${inert(target.username)}`,
 		description: `<@${target.id}>`,
 		fields: [
 			{ name: 'Spent', value: formatUsd(st.spent), inline: true },
@@ -53,7 +53,7 @@ export const history: SubHandler = async ({ interaction, services: s, guildId, r
 	const target = raw ? targetOf(raw) : null;
 	const entries = await s.ledger.audit.history(guildId, target ? target.id : null, 10);
 	await reply({
-		title: target ? `Budget changes for ${target.username}` : 'Server-wide changes',
+		title: target ? `Budget changes for ${inert(target.username)}` : 'Server-wide changes',
 		description: entries.length ? entries.map(auditLine).join('\n') : 'No changes recorded.',
 	});
 };

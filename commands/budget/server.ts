@@ -1,6 +1,7 @@
 // /budget subcommands about the server's settings: default, cap, role, settings, pause, resume and log.
 import type { PriceSource } from '../../src/budget/pricing.js';
 import { resetText } from '../../src/messages/format.js';
+import { TEXT } from '../../src/messages/texts.js';
 import { UserError } from '../../src/messages/user-error.js';
 import { formatUsd } from '../../src/util/money.js';
 import { parseAmount, type BudgetContext, type SubHandler } from './context.js';
@@ -27,6 +28,9 @@ export const cap: SubHandler = async (c) => {
 export const role: SubHandler = async (c) => {
 	const role = c.interaction.options.getRole('role', true);
 	const value = amountOf(c);
+	// @everyone's id is the server's, and no member's role list names it: a limit on it would never apply.
+	// Removing one ('off') stays possible, for a limit set before this check.
+	if (role.id === c.guildId && value !== null) throw new UserError(TEXT.everyoneRole);
 	const e = await c.services.ledger.setRoleLimit(c.guildId, c.moderatorId, role.id, value);
 	await c.reply({
 		title: value === null ? 'Role limit removed' : 'Role limit set',

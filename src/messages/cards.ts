@@ -4,7 +4,7 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import { buildCustomId } from '../records/custom-id.js';
 import { formatUsd } from '../util/money.js';
 import { truncate } from '../util/text.js';
-import { COLOR, discordTime } from './format.js';
+import { COLOR, discordTime, inert } from './format.js';
 import type { Reply } from './reply.js';
 
 export interface DeliveredInfo {
@@ -24,7 +24,8 @@ const KIND_LABEL = { imagine: 'Requested by', reroll: 'Rerolled by', remix: 'Rem
 export function imageEmbed(d: DeliveredInfo): APIEmbed {
 	return {
 		color: COLOR.ok,
-		description: truncate(d.prompt, 4000),
+		// Shown as typed, but inert: a prompt formats nothing, links nothing and mentions no one under the bot's name.
+		description: truncate(inert(d.prompt), 4096),
 		...(d.fileName ? { image: { url: `attachment://${d.fileName}` } } : {}),
 		fields: [
 			// A mention inside an embed never pings anyone.

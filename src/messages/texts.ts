@@ -6,7 +6,7 @@ import type { HiapiErrorKind } from '../hiapi/index.js';
 import type { AuditEntry } from '../records/audit.js';
 import { formatUsd } from '../util/money.js';
 import type { RefusalReason } from '../vault/vault.js';
-import { discordTime, resetText } from './format.js';
+import { discordTime, inert, resetText } from './format.js';
 
 export function refusalMessage(reason: RefusalReason, s: Standing, price: number): string {
 	switch (reason) {
@@ -81,6 +81,8 @@ export const TEXT = {
 	tooOld: 'This image is too old for its buttons to work any more. Use `/imagine` to make a new one.',
 	notOurs: "This button isn't one the bot knows any more. Use `/imagine` to make a new image.",
 	unreadableJob: "This image's record could not be read, so its buttons can't be used. Use `/imagine` instead.",
+	notHere: "This button isn't available here. Use `/imagine` to make a new image.",
+	everyoneRole: 'Every member has `@everyone`, so its limit is the server default: set it with `/budget default` instead.',
 	paused: 'Image making is paused in this server.',
 	storeDown: "The bot can't reach its database right now. Try again shortly. You were not charged.",
 	tooMany: (max: number) => `You already have ${max} image${max === 1 ? '' : 's'} in progress. Wait for one to finish.`,
@@ -89,9 +91,24 @@ export const TEXT = {
 	blocked: (term: string | undefined) =>
 		term === undefined
 			? "Your prompt contains a term this server doesn't allow. Try a different prompt. You were not charged."
-			: `Your prompt matches the blocked term "${term}" (shown because you can manage this server). You were not charged.`,
+			: `Your prompt matches the blocked term "${inert(term)}" (shown because you can manage this server). You were not charged.`,
 	badPrompt: (length: number, max: number) =>
 		length === 0 ? 'Your prompt is empty. Describe the image you want.' : `Your prompt is too long (${length} characters; the limit is ${max}).`,
+} as const;
+
+/** /blocklist's answers. Terms are shown as the moderator typed them, inert. */
+export const BLOCKLIST_TEXT = {
+	onlyInServer: '`/blocklist` works only in a server.',
+	needsManageServer: 'You need the Manage Server permission to change the blocklist.',
+	badLength: (max: number) => `A term must be 1–${max} characters.`,
+	neverMatches: 'That term has no letters or digits, so it would never match anything.',
+	already: (term: string) => `"${inert(term)}" is already on the list.`,
+	full: (max: number) => `The list is full (${max} terms). Remove one first.`,
+	notListed: (term: string) => `"${inert(term)}" is not on the list.`,
+	added: (term: string, count: number, max: number) =>
+		`Prompts containing **${inert(term)}** (in any case, with accents, invisible characters or look-alike letters, as whole words) are now refused. ${count} of ${max} terms used.`,
+	removed: (term: string, count: number) => `**${inert(term)}** is no longer blocked. ${count} term${count === 1 ? '' : 's'} left.`,
+	list: (terms: readonly string[]) => (terms.length ? terms.map((t) => `• ${inert(t)}`).join('\n') : 'No terms are blocked. Add one with `/blocklist add`.'),
 } as const;
 
 /** Where a member's limit comes from, worded for the member or for a moderator. Role mentions ping nobody. */
@@ -114,14 +131,14 @@ export function lowBudgetText(remaining: number, limit: number, price: number, r
 	return `💡 You have ${formatUsd(remaining)} of your ${formatUsd(limit)} image budget left (about ${left} more image${left === 1 ? '' : 's'}). It resets ${resetText(resetsAt)}.`;
 }
 
-/** One audit entry as moderators read it (history, log channel). Mentions ping nobody. */
+/** One audit entry as moderators read it (history, log channel). Mentions ping nobody; blocklist terms are shown inert. */
 export function auditLine(e: AuditEntry): string {
 	const target = e.targetId === null ? '' : e.action === 'role' ? ` <@&${e.targetId}>` : ` <@${e.targetId}>`;
 	const what =
 		e.action === 'blocklist-add'
-			? `blocked "${e.new ?? ''}"`
+			? `blocked "${inert(e.new ?? '')}"`
 			: e.action === 'blocklist-remove'
-				? `unblocked "${e.old ?? ''}"`
+				? `unblocked "${inert(e.old ?? '')}"`
 				: `${e.old ?? '—'} → ${e.new ?? '—'}`;
 	return `${discordTime(e.at)} <@${e.moderatorId}> **${e.action}**${target}: ${what}`;
 }

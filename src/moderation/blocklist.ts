@@ -1,10 +1,13 @@
 // moderation/: the server's blocklist and its log channel.
-// Terms a server's moderators refuse in prompts. Matching ignores case, accents and punctuation and works
-// on whole words or phrases: "red fox" matches "A RED  Fox!" and "réd fox", "fox" does not match "foxglove".
+// Terms a server's moderators refuse in prompts. Matching ignores case, accents, punctuation, invisible
+// characters and look-alike letters, and works on whole words or phrases: "red fox" matches "A RED  Fox!",
+// "réd fox" and "red f\u200Box", "gore" matches Cyrillic "gоre", "fox" does not match "foxglove".
+import unhomoglyph from 'unhomoglyph';
 import { z } from 'zod';
 import type { Audit } from '../budget/audit.js';
 import { type Store } from '../storage/store.js';
 import { CORRUPT } from '../records/read.js';
+import { BLOCKLIST_TEXT } from '../messages/texts.js';
 
 export const MAX_TERMS = 200;
 export const MAX_TERM_LENGTH = 100;
@@ -16,22 +19,59 @@ const listSchema = z.object({
 type StoredList = z.infer<typeof listSchema>;
 const key = (guildId: string) => `blocklist:${guildId}`;
 
-/** Lower case, accents dropped, every run of non-letters/digits one space: the form terms and prompts are compared in. */
-export function normalize(text: string): string {
-	return text
-		.normalize('NFKD')
-		.replace(/\p{M}+/gu, '')
-		.toLowerCase()
-		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+/** Invisible characters (zero-width, soft hyphen, word joiner, variation selectors, tags...) and combining marks (accents). */
+const DROPPED = /[\p{Default_Ignorable_Code_Point}\p{M}]+/gu;
+const SEPARATORS = /[^\p{L}\p{N}]+/gu;
+/** Rounds until a fixed point; every code point settles within 3 (test/unit/moderation/blocklist.test.ts checks them all). */
+const MAX_ROUNDS = 4;
+
+/** Compatibility forms split (full-width, ligatures), accents and invisibles dropped, case folded. */
+function fold(text: string): string {
+	// Upper then lower folds ß to ss as case folding does; JS lowercases a final Σ to ς, which folds to σ.
+	return text.normalize('NFKD').replace(DROPPED, '').toUpperCase().toLowerCase().replaceAll('ς', 'σ');
+}
+
+/**
+ * Words are runs of letters and digits of the text as written; each is then folded to its Unicode confusables
+ * skeleton (Cyrillic "о" → "o", "0" → "o", "1" → "l", "m" → "rn"), after case folding, so that upper case
+ * letters keep matching their lower case ("I" would otherwise read as "l") and both sides fold alike.
+ */
+function round(text: string): string {
+	return fold(unhomoglyph(fold(text).replace(SEPARATORS, ' ')))
+		.replace(SEPARATORS, ' ')
 		.trim();
+}
+
+/** The form terms and prompts are compared in: folded words separated by one space. Idempotent. */
+export function normalize(text: string): string {
+	let current = text;
+	for (let i = 0; i < MAX_ROUNDS; i++) {
+		const next = round(current);
+		if (next === current) break;
+		current = next;
+	}
+	return current;
+}
+
+/** Terms are normalized once per process, not once per prompt (a list holds up to 200). */
+const normalizedTerms = new Map<string, string>();
+const MAX_CACHED_TERMS = 10_000;
+function normalizeTerm(term: string): string {
+	let found = normalizedTerms.get(term);
+	if (found === undefined) {
+		found = normalize(term);
+		if (normalizedTerms.size >= MAX_CACHED_TERMS) normalizedTerms.clear();
+		normalizedTerms.set(term, found);
+	}
+	return found;
 }
 
 /** The term as stored terms are compared, or why it cannot be one. */
 export function checkTerm(raw: string): { ok: true; normalized: string } | { ok: false; why: string } {
 	const term = raw.trim();
-	if (term.length === 0 || term.length > MAX_TERM_LENGTH) return { ok: false, why: `A term must be 1–${MAX_TERM_LENGTH} characters.` };
+	if (term.length === 0 || term.length > MAX_TERM_LENGTH) return { ok: false, why: BLOCKLIST_TEXT.badLength(MAX_TERM_LENGTH) };
 	const normalized = normalize(term);
-	if (!normalized) return { ok: false, why: 'That term has no letters or digits, so it would never match anything.' };
+	if (!normalized) return { ok: false, why: BLOCKLIST_TEXT.neverMatches };
 	return { ok: true, normalized };
 }
 
@@ -39,7 +79,7 @@ export function checkTerm(raw: string): { ok: true; normalized: string } | { ok:
 export function findBlocked(prompt: string, terms: readonly string[]): string | undefined {
 	const haystack = ` ${normalize(prompt)} `;
 	return terms.find((t) => {
-		const needle = normalize(t);
+		const needle = normalizeTerm(t);
 		return needle.length > 0 && haystack.includes(` ${needle} `);
 	});
 }
@@ -71,8 +111,8 @@ export class Blocklist {
 		const term = raw.trim();
 		return this.store.write(async (tx) => {
 			const list = await this.read(guildId, tx);
-			if (list.terms.some((t) => normalize(t.term) === checked.normalized)) return { ok: false, why: `"${term}" is already on the list.` };
-			if (list.terms.length >= MAX_TERMS) return { ok: false, why: `The list is full (${MAX_TERMS} terms). Remove one first.` };
+			if (list.terms.some((t) => normalize(t.term) === checked.normalized)) return { ok: false, why: BLOCKLIST_TEXT.already(term) };
+			if (list.terms.length >= MAX_TERMS) return { ok: false, why: BLOCKLIST_TEXT.full(MAX_TERMS) };
 			list.terms.push({ term, addedBy: moderatorId, at: this.now() });
 			await tx.set(key(guildId), list);
 			await this.audit.record(tx, { guildId, moderatorId, targetId: null, action: 'blocklist-add', old: null, new: term });
@@ -85,7 +125,7 @@ export class Blocklist {
 		return this.store.write(async (tx) => {
 			const list = await this.read(guildId, tx);
 			const found = list.terms.find((t) => normalize(t.term) === normalized);
-			if (!found || !normalized) return { ok: false, why: `"${raw.trim()}" is not on the list.` };
+			if (!found || !normalized) return { ok: false, why: BLOCKLIST_TEXT.notListed(raw.trim()) };
 			list.terms = list.terms.filter((t) => t !== found);
 			await tx.set(key(guildId), list);
 			await this.audit.record(tx, { guildId, moderatorId, targetId: null, action: 'blocklist-remove', old: found.term, new: null });

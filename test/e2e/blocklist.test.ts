@@ -75,7 +75,8 @@ describe('a blocked prompt', () => {
 		await embedOf(blocklist('add', 'red fox').id);
 		await embedOf(blocklist('add', 'secret term').id);
 		const member = newUserId();
-		for (const prompt of ['A RED  Fox!', 'a réd fox in snow']) {
+		// Invisible characters and look-alikes too: a soft hyphen, a zero-width space and a Cyrillic о.
+		for (const prompt of ['A RED  Fox!', 'a réd fox in snow', 'a r\u00ADed f\u200B\u043Ex']) {
 			const sent = imagine(world, { prompt, userId: member });
 			const reply = await replyContent(world, sent.id);
 			expect(reply).toMatchObject({ type: 4, ephemeral: true });

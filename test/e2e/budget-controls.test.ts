@@ -154,6 +154,18 @@ describe('role limits', () => {
 		const settings = await answer(budget('settings').id);
 		expect(settings.fields['Role limits']).toContain(`<@&${BOOSTERS}> $0.10`);
 	});
+
+	it('refuse @everyone (whose id is the server’s and which no member’s role list names) with a pointer to /budget default', async () => {
+		const everyone = world.guildId;
+		const sent = budget('role', [role(everyone), amount('0.50')]);
+		const reply = await replyContent(world, sent.id);
+		expect(reply).toMatchObject({ type: 4, ephemeral: true });
+		expect(reply.content).toMatch(/`\/budget default`/);
+		const settings = await answer(budget('settings').id);
+		expect(settings.fields['Role limits']).not.toContain(`<@&${everyone}>`);
+		// Removing one (set before this check) stays possible.
+		expect((await answer(budget('role', [role(everyone), amount('off')]).id)).embed.title).toBe('Role limit removed');
+	});
 });
 
 describe('pause', () => {

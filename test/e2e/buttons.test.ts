@@ -7,12 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, imagine, newUserId, outcome, replyContent, usage, type BotProcess, type World } from './harness.js';
 
 const MANAGE_MESSAGES = String((1n << 13n) | (1n << 10n) | (1n << 11n));
+/** A second server the bot is in, with its own channel. */
+const GUILD_A = '100000000000000101';
+const GUILD_B = '100000000000000102';
+const CHANNEL_B = '900000000000000102';
+const NOT_HERE = "This button isn't available here. Use `/imagine` to make a new image.";
 
 let world: World;
 let bot: BotProcess;
 
 beforeAll(async () => {
-	world = await createWorld({ IMAGE_PRICE_USD: '0.05', DEFAULT_USER_BUDGET_USD: '1.00', MAX_JOBS_PER_USER: '5' });
+	world = await createWorld(
+		{ IMAGE_PRICE_USD: '0.05', DEFAULT_USER_BUDGET_USD: '1.00', MAX_JOBS_PER_USER: '5' },
+		{ discord: { guilds: [{ id: GUILD_A }, { id: GUILD_B, channelIds: [CHANNEL_B] }] } },
+	);
 	bot = await world.start();
 }, 40_000);
 
@@ -21,7 +29,12 @@ afterAll(async () => {
 });
 
 /** An /imagine that ends delivered; returns its job id and the image message. */
-async function delivered(o: { prompt: string; userId: string; aspectRatio?: string }): Promise<{ jobId: string; message: APIMessage }> {
+async function delivered(o: {
+	prompt: string;
+	userId: string;
+	aspectRatio?: string;
+	guildId?: string | null;
+}): Promise<{ jobId: string; message: APIMessage }> {
 	const sent = imagine(world, o);
 	const result = await outcome(world, bot, sent.id);
 	expect(result.kind).toBe('delivered');
@@ -34,10 +47,21 @@ function buttons(message: APIMessage | undefined): APIButtonComponentWithCustomI
 	return rows.flatMap((r) => r.components);
 }
 
-function click(message: APIMessage, action: 'reroll' | 'remix' | 'delete', user: string, permissions?: string) {
+function click(message: APIMessage, action: 'reroll' | 'remix' | 'delete', user: string, permissions?: string, guildId?: string) {
 	const button = buttons(message).find((b) => b.custom_id.startsWith(`imagine:${action}:`));
 	if (!button) throw new Error(`no ${action} button on ${message.id}`);
-	return world.discord.clickButton({ messageId: message.id, customId: button.custom_id, user: { id: user }, ...(permissions ? { permissions } : {}) });
+	return world.discord.clickButton({
+		messageId: message.id,
+		customId: button.custom_id,
+		user: { id: user },
+		...(permissions ? { permissions } : {}),
+		...(guildId ? { guildId } : {}),
+	});
+}
+
+/** A click on `message` whose custom id names another job (what a modified client can send). */
+function forgedClick(message: APIMessage, action: 'reroll' | 'remix' | 'delete', jobId: string, user: string) {
+	return world.discord.clickButton({ messageId: message.id, customId: `imagine:${action}:${jobId}`, user: { id: user }, force: true });
 }
 
 /** hiapi submits made for an interaction (its id is the Idempotency-Key). */
@@ -192,6 +216,101 @@ describe('untrusted custom ids', () => {
 		const stale = world.discord.clickButton({ messageId: message.id, customId: 'imagine:reroll:1300000000000000042', user: { id: newUserId() }, force: true });
 		expect((await replyContent(world, stale.id)).content).toMatch(/too old/);
 		expect(bot.child.exitCode).toBeNull();
+	});
+});
+
+describe('buttons only where their job is', () => {
+	it('refuses a forged id naming a job of another server privately: no prompt shown, nothing sent, nothing charged', async () => {
+		const secret = await delivered({ prompt: 'the secret lighthouse of server A', userId: newUserId(), guildId: GUILD_A });
+		const attacker = newUserId();
+		const own = await delivered({ prompt: 'an ordinary tree', userId: newUserId(), guildId: GUILD_B });
+		for (const action of ['reroll', 'remix', 'delete'] as const) {
+			const sent = forgedClick(own.message, action, secret.jobId, attacker);
+			const reply = await replyContent(world, sent.id);
+			expect(reply).toEqual({ type: 4, ephemeral: true, content: NOT_HERE });
+			expect(JSON.stringify(world.discord.callbacks(sent.id))).not.toMatch(/lighthouse/);
+			expect(submits(sent.id)).toEqual([]);
+		}
+		expect(world.discord.deleted(own.message.id)).toBe(false);
+		expect(world.discord.deleted(secret.message.id)).toBe(false);
+		// The Remix form of the attacker's own image, sent back naming the other server's job.
+		const opened = click(own.message, 'remix', attacker);
+		await world.discord.waitFor((r) => r.interactionId === opened.id && r.path.endsWith('/callback'));
+		const submitted = world.discord.submitModal({ modalOf: opened.id, values: { prompt: 'anything' }, customId: `imagine:remix-form:${secret.jobId}` });
+		expect(await replyContent(world, submitted.id)).toEqual({ type: 4, ephemeral: true, content: NOT_HERE });
+		expect(submits(submitted.id)).toEqual([]);
+		expect((await usage(world, attacker, GUILD_B))['Spent']).toBe('$0.00');
+	});
+
+	it("refuses a DM image's buttons in a server, and keeps them working in the DM", async () => {
+		const member = newUserId();
+		const dm = await delivered({ prompt: 'a private sketch', userId: member, guildId: null });
+		for (const action of ['reroll', 'remix', 'delete'] as const) {
+			const sent = click(dm.message, action, member, undefined, GUILD_A);
+			expect(await replyContent(world, sent.id)).toEqual({ type: 4, ephemeral: true, content: NOT_HERE });
+			expect(submits(sent.id)).toEqual([]);
+		}
+		expect((await usage(world, member, GUILD_A))['Spent']).toBe('$0.00');
+		const again = click(dm.message, 'reroll', member);
+		expect((await outcome(world, bot, again.id)).kind).toBe('delivered');
+		expect(submits(again.id)[0]?.input.prompt).toBe('a private sketch');
+	});
+
+	it("refuses an id naming another job of the same server than the message's own: Delete cannot take someone else's image", async () => {
+		const victim = await delivered({ prompt: 'the victim image', userId: newUserId(), guildId: GUILD_A });
+		const attacker = newUserId();
+		const mine = await delivered({ prompt: 'the attacker image', userId: attacker, guildId: GUILD_A });
+		const del = forgedClick(victim.message, 'delete', mine.jobId, attacker);
+		expect(await replyContent(world, del.id)).toEqual({ type: 4, ephemeral: true, content: NOT_HERE });
+		expect(world.discord.deleted(victim.message.id)).toBe(false);
+		const reroll = forgedClick(mine.message, 'reroll', victim.jobId, attacker);
+		expect(await replyContent(world, reroll.id)).toEqual({ type: 4, ephemeral: true, content: NOT_HERE });
+		expect(submits(reroll.id)).toEqual([]);
+	});
+
+	it('work on the results of Reroll and Remix (their message is made by the new job’s own interaction)', async () => {
+		const first = await delivered({ prompt: 'a chain of images', userId: newUserId(), guildId: GUILD_B });
+		const reroll = click(first.message, 'reroll', newUserId());
+		const rerolled = await outcome(world, bot, reroll.id);
+		const opened = click(rerolled.message as APIMessage, 'remix', newUserId());
+		await world.discord.waitFor((r) => r.interactionId === opened.id && r.path.endsWith('/callback'));
+		const remix = world.discord.submitModal({ modalOf: opened.id, values: { prompt: 'a chain, remixed' } });
+		const remixed = await outcome(world, bot, remix.id);
+		expect(remixed.kind).toBe('delivered');
+		const last = click(remixed.message as APIMessage, 'reroll', newUserId());
+		expect((await outcome(world, bot, last.id)).kind).toBe('delivered');
+		expect(submits(last.id)[0]?.input.prompt).toBe('a chain, remixed');
+	});
+});
+
+describe('member text on the card', () => {
+	it('shows a hostile prompt as typed but inert, sends hiapi the prompt unchanged, and pings no one', async () => {
+		const prompt = '[free nitro](https://evil.example/claim) @everyone <@123456789012345678> ||boo|| `x` **big**';
+		const { jobId, message } = await delivered({ prompt, userId: newUserId() });
+		expect(message.embeds[0]?.description).toBe(
+			'\\[free nitro](https://evil.example/claim) @\u200Beveryone \\<@123456789012345678> \\|\\|boo\\|\\| \\`x\\` \\*\\*big\\*\\*',
+		);
+		expect(submits(jobId)[0]?.input.prompt).toBe(prompt);
+		const edit = world.discord.edits(jobId).at(-1)?.json as { allowed_mentions?: unknown };
+		expect(edit.allowed_mentions).toEqual({ parse: [], users: [] });
+		// Remix's form is a text field, not markdown: it is prefilled with the prompt as typed.
+		const opened = click(message, 'remix', newUserId());
+		await world.discord.waitFor((r) => r.interactionId === opened.id && r.path.endsWith('/callback'));
+		expect(JSON.stringify(world.discord.modal(opened.id))).toContain(JSON.stringify(prompt).slice(1, -1));
+	});
+
+	it('every message the bot sent in this file carried allowed_mentions with parse: []', () => {
+		const sends = world.discord.requests.filter(
+			(r) =>
+				(r.method === 'POST' && r.path.endsWith('/callback') && [4, 7].includes((r.json as { type?: number })?.type ?? 0)) ||
+				(r.method === 'PATCH' && r.path.includes('/webhooks/')) ||
+				(r.method === 'POST' && /\/webhooks\/[^/]+\/[^/]+$|\/channels\/\d+\/messages$/.test(r.path)),
+		);
+		expect(sends.length).toBeGreaterThan(20);
+		for (const r of sends) {
+			const json = r.json as { allowed_mentions?: { parse?: unknown }; data?: { allowed_mentions?: { parse?: unknown } } };
+			expect((json.data ?? json).allowed_mentions?.parse, `${r.method} ${r.path.slice(0, 60)}`).toEqual([]);
+		}
 	});
 });
 

@@ -16,7 +16,7 @@ import {
 import { memberBase, textChannel } from './payloads.js';
 import type { EmulatorState } from './state.js';
 import type { EmulatedRole, EmulatedUser } from './types.js';
-import { makeUser } from './util.js';
+import { DEFAULT_MEMBER_PERMISSIONS, makeUser } from './util.js';
 
 /** A gateway dispatch to send before the interaction that needed it. */
 export interface PendingDispatch {
@@ -54,7 +54,9 @@ export function ensureRoles(state: EmulatorState, guildId: string, ids: Iterable
 	}
 	const out: APIRole[] = [];
 	for (const id of new Set(ids)) {
-		// @everyone (id = guild id) and the bot's managed role come with GUILD_CREATE.
+		// @everyone (id = guild id) and the bot's managed role come with GUILD_CREATE; a ROLE option naming
+		// @everyone still gets it in data.resolved.roles, as Discord sends it.
+		if (id === guildId) out.push(makeRole({ id, name: '@everyone', position: 0, permissions: DEFAULT_MEMBER_PERMISSIONS }));
 		if (id === guildId || id === state.botRoleIds.get(guildId)) continue;
 		const description = described.find((r) => r.id === id);
 		const existing = roles.get(id);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCustomId, parseCustomId } from '../../../src/records/custom-id.js';
 
@@ -27,5 +28,54 @@ describe('custom ids', () => {
 		]) {
 			expect(parseCustomId(raw), raw).toBeUndefined();
 		}
+	});
+});
+
+const ACTIONS = ['reroll', 'remix', 'delete', 'remix-form'] as const;
+const snowflake = fc.stringMatching(/^[0-9]{17,20}$/);
+const validId = fc.record({ command: fc.constant('imagine' as const), action: fc.constantFrom(...ACTIONS), jobId: snowflake });
+/** Strings near the format: right and wrong pieces, extra parts, other digits (Arabic-Indic, full-width), odd separators. */
+const piece = fc.oneof(
+	fc.constantFrom('imagine', ...ACTIONS, '', ' ', '__proto__', 'constructor', 'toString', '\n', '٣', '１'),
+	snowflake,
+	fc.string({ unit: 'binary', maxLength: 25 }),
+);
+const oddDigits = fc.string({ unit: fc.constantFrom('1', '0', '٣', '１', '𝟙'), minLength: 16, maxLength: 21 });
+const nearId = fc
+	.tuple(
+		fc.oneof(fc.constantFrom('imagine', 'Imagine', ' imagine'), piece),
+		fc.oneof(fc.constantFrom(...ACTIONS), piece),
+		fc.oneof(snowflake, oddDigits, piece),
+		fc.array(piece, { maxLength: 2 }),
+		fc.constantFrom(':', ':', ':', '::', ': ', '\uFF1A'),
+	)
+	.map(([command, action, jobId, extra, sep]) => [command, action, jobId, ...extra].join(sep));
+const anyRaw = fc.oneof(
+	nearId,
+	fc.string({ unit: 'binary', maxLength: 200 }),
+	fc.string({ unit: 'grapheme', maxLength: 120 }),
+	fc.string({ unit: fc.constantFrom(':', '1', 'a'), maxLength: 150 }),
+	fc.nat({ max: 200_000 }).map((n) => `imagine:reroll:${'1'.repeat(n)}`),
+);
+
+describe('parseCustomId (properties)', () => {
+	it('never throws, and returns only ASCII snowflake ids that build back to the very same string', () => {
+		fc.assert(
+			fc.property(anyRaw, (raw) => {
+				const parsed = parseCustomId(raw);
+				if (parsed === undefined) return;
+				expect(buildCustomId(parsed)).toBe(raw);
+				expect(parsed.jobId).toMatch(/^[0-9]{17,20}$/); // ASCII digits only: the id keys vault records
+			}),
+			{ numRuns: 2000 },
+		);
+	});
+
+	it('round-trips every valid id', () => {
+		fc.assert(
+			fc.property(validId, (id) => {
+				expect(parseCustomId(buildCustomId(id))).toEqual(id);
+			}),
+		);
 	});
 });
