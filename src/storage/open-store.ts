@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { SqliteSyncAdapter } from './sqlite-adapter.js';
 import { lockSqliteFile, type SqliteLock } from './sqlite-lock.js';
 import { StoreError } from './store-errors.js';
+import { WalSync } from './wal-sync.js';
 
 export type SqlQuery = (sql: string, ...params: unknown[]) => Promise<unknown>;
 
@@ -28,6 +29,8 @@ export interface Backend {
 	redis: RedisClientType | undefined;
 	/** The lock that keeps a second process off the SQLite file. */
 	lock: SqliteLock | undefined;
+	/** Makes committed SQLite writes durable off the main thread (undefined on Redis and in memory). */
+	wal: WalSync | undefined;
 }
 
 export async function openBackend(url: string, logger: Logger): Promise<Backend> {
@@ -64,8 +67,11 @@ async function openSqlite(file: string, logger: Logger): Promise<Backend> {
 		const keyv = createKeyv(adapter, logger);
 		const sql: SqlQuery = (statement, ...params) => Promise.resolve(adapter.query(statement, params));
 		await sql('PRAGMA journal_mode = WAL');
+		// Commits append to the WAL without an fsync on this thread; WalSync makes them durable before a write
+		// is reported done (see wal-sync.ts).
+		await sql('PRAGMA synchronous = NORMAL');
 		await keyv.get('health');
-		return { keyv, sql, kind: 'sqlite', redis: undefined, lock };
+		return { keyv, sql, kind: 'sqlite', redis: undefined, lock, wal: file === ':memory:' ? undefined : new WalSync(`${file}-wal`) };
 	} catch (error) {
 		lock?.release();
 		throw new StoreError(`STORE_URL: cannot open the SQLite database ${file}: ${(error as Error).message}`);
@@ -95,7 +101,7 @@ async function openRedis(url: string, logger: Logger): Promise<Backend> {
 		throw new StoreError(`STORE_URL: cannot reach Redis: ${(error as Error).message}`);
 	}
 	const adapter = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true });
-	return { keyv: createKeyv(adapter, logger), sql: undefined, kind: 'redis', redis: client, lock: undefined };
+	return { keyv: createKeyv(adapter, logger), sql: undefined, kind: 'redis', redis: client, lock: undefined, wal: undefined };
 }
 
 function createKeyv(adapter: KeyvStoreAdapter, logger: Logger): Keyv {

@@ -9,6 +9,7 @@ import { CORRUPT, type Read } from '../records/read.js';
 import type { SqliteLock } from './sqlite-lock.js';
 import { NAMESPACE, openBackend, type Backend, type SqlQuery } from './open-store.js';
 import { StoreError } from './store-errors.js';
+import type { WalSync } from './wal-sync.js';
 import { WriteQueue } from './write-queue.js';
 
 export interface Tx {
@@ -29,6 +30,7 @@ export class Store {
 	redis: RedisClient | undefined;
 	/** The lock that keeps a second process off this SQLite file, released on close. */
 	private lock: SqliteLock | undefined;
+	private readonly wal: WalSync | undefined;
 	// Writes are only reachable through write(), so nothing can bypass the queue.
 	private readonly queue: WriteQueue<Tx>;
 
@@ -41,6 +43,7 @@ export class Store {
 		this.kind = backend.kind;
 		this.redis = backend.redis;
 		this.lock = backend.lock;
+		this.wal = backend.wal;
 		this.queue = new WriteQueue<Tx>(
 			(afterCommit) => ({
 				get: (key, schema) => this.get(key, schema),
@@ -54,6 +57,7 @@ export class Store {
 			}),
 			this.sql,
 			logger,
+			backend.wal,
 		);
 	}
 
@@ -152,6 +156,7 @@ export class Store {
 
 	async close(): Promise<void> {
 		await this.queue.idle();
+		await this.wal?.close();
 		await this.keyv.disconnect();
 		this.lock?.release();
 		this.lock = undefined;

@@ -1,5 +1,7 @@
 // The queue behind Store.write: write blocks run one at a time; on SQLite the queued blocks share one
-// BEGIN IMMEDIATE … COMMIT (group commit, one fsync), each in its own savepoint.
+// BEGIN IMMEDIATE … COMMIT (group commit, one fsync), each in its own savepoint, and settle only once that
+// commit is on disk (the fsync runs off the main thread while the next batch proceeds).
+import type { WalSync } from './wal-sync.js';
 import type { Logger } from '../log.js';
 import type { SqlQuery } from './open-store.js';
 import { StoreError } from './store-errors.js';
@@ -26,6 +28,8 @@ export class WriteQueue<T> {
 	private drained: Promise<void> = Promise.resolve();
 	/** After-commit hooks of the block running now. */
 	private pending: Array<() => void> = [];
+	/** Batches committed and waiting for their fsync settle in commit order, through this chain. */
+	private settling: Promise<void> = Promise.resolve();
 	private readonly tx: T;
 
 	/**
@@ -36,6 +40,7 @@ export class WriteQueue<T> {
 		bind: (afterCommit: (fn: () => void) => void) => T,
 		private readonly sql: SqlQuery | undefined,
 		private readonly logger: Logger,
+		private readonly wal?: Pick<WalSync, 'sync'>,
 	) {
 		this.tx = bind((fn) => {
 			this.pending.push(fn);
@@ -56,6 +61,7 @@ export class WriteQueue<T> {
 	/** Resolves once every queued block has settled. */
 	async idle(): Promise<void> {
 		while (this.draining) await this.drained;
+		await this.settling;
 	}
 
 	private async drain(): Promise<void> {
@@ -119,7 +125,15 @@ export class WriteQueue<T> {
 			for (const w of batch) w.reject(error);
 			return;
 		}
-		batch.forEach((w, i) => this.settle(w, outcomes[i] ?? { ok: false, error: new StoreError('write block lost') }));
+		const settle = () => batch.forEach((w, i) => this.settle(w, outcomes[i] ?? { ok: false, error: new StoreError('write block lost') }));
+		if (!this.wal) return settle();
+		// Nothing is reported done (and no after-commit hook runs) before the commit is on disk; meanwhile the next
+		// batch may run, and it settles after this one.
+		const synced = this.wal.sync();
+		this.settling = Promise.all([this.settling, synced]).then(settle, (error: unknown) => {
+			this.logger.error({ err: error }, 'could not make a commit durable (fsync of the SQLite WAL failed)');
+			for (const w of batch) w.reject(new StoreError(`the store could not confirm a write reached the disk: ${(error as Error).message}`));
+		});
 	}
 
 	/** BEGIN IMMEDIATE, waiting for the write lock without blocking the event loop. */

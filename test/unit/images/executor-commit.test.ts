@@ -184,7 +184,11 @@ describe('a delivered image', () => {
 		const job = await openJob(t.ledger);
 		await queue.enqueue(job, () => undefined);
 		await queue.resume();
-		await vi.waitFor(async () => expect((await t.real.reservation(job.id))?.state).toBe('committed'), { timeout: 10_000, interval: 20 });
+		// Committed, and the commit reported done (a write is visible a moment before it is reported: its fsync runs off the main thread).
+		await vi.waitFor(async () => expect([(await t.real.reservation(job.id))?.state, t.seen.results.length]).toEqual(['committed', 1]), {
+			timeout: 10_000,
+			interval: 20,
+		});
 		await queue.stop(1000);
 		expect(t.images()).toHaveLength(1);
 		expect(t.failures()).toEqual([]);
@@ -254,7 +258,11 @@ describe('the local queue', () => {
 		let released = 0;
 		await queue.resume();
 		await Promise.all([queue.enqueue(job, () => void released++), queue.enqueue(job, () => void released++)]);
-		await vi.waitFor(async () => expect((await t.real.reservation(job.id))?.state).toBe('committed'), { timeout: 10_000, interval: 20 });
+		// Committed, and the commit reported done (a write is visible a moment before it is reported: its fsync runs off the main thread).
+		await vi.waitFor(async () => expect([(await t.real.reservation(job.id))?.state, t.seen.results.length]).toEqual(['committed', 1]), {
+			timeout: 10_000,
+			interval: 20,
+		});
 		await queue.stop(1000);
 		expect(released).toBe(2);
 		expect(t.images()).toHaveLength(1);
