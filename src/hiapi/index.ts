@@ -3,4 +3,12 @@ export { HiapiClient, type HiapiClientOptions, type HiapiObserver } from './clie
 export type { DownloadedImage } from './download.js';
 export { classifyHttpError, HiapiError, parseRetryAfter, type HiapiErrorDetails, type HiapiErrorKind } from './errors.js';
 export { expiresAtMs, statusPhase, type TaskPhase, type TaskSnapshot } from './status.js';
-export { CALLBACK_MAX_BYTES, callbackSignature, verifyCallback, type CallbackRefusal, type CallbackVerdict } from './callback.js';
+export {
+	CALLBACK_MAX_BYTES,
+	callbackSignature,
+	checkCallbackHeaders,
+	verifyCallback,
+	type CallbackRefusal,
+	type CallbackVerdict,
+	type SignedCallback,
+} from './callback.js';
