@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorld, freePort } from '../e2e/harness.js';
 import { signHiapiCallback } from '../emulators/hiapi.js';
-import { MemSampler, percentile, readMem, sortNum, type Build } from './util.js';
+import { mib, ms, MemSampler, percentile, readMem, sortNum, type Build } from './util.js';
 
 export const FLOOD = 500;
 const BODY = 64 * 1024;
@@ -38,7 +38,9 @@ function trickle(port: number, path: string, onAnswer: (status: string, ms: numb
 	let timer: NodeJS.Timeout | undefined;
 	socket.on('connect', () => {
 		socket.write(`POST ${path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: ${BODY}\r\n\r\n`);
-		let left = BODY - 1; // the last byte never comes
+		socket.write(Buffer.alloc(CHUNK, 0x20)); // the first chunk with the headers
+		sent.bytes += CHUNK;
+		let left = BODY - 1 - CHUNK; // the last byte never comes
 		timer = setInterval(() => {
 			if (left <= 0 || socket.destroyed) return clearInterval(timer);
 			const n = Math.min(CHUNK, left);
@@ -120,4 +122,25 @@ export async function floodFigures(build: Build): Promise<FloodFigures> {
 	} finally {
 		await world.close();
 	}
+}
+
+/** The figures as table rows, one column per build. */
+export function floodTable(f: FloodFigures[]): string[][] {
+	const cells = (pick: (x: FloodFigures) => string) => f.map(pick);
+	return [
+		['bot RSS before → peak', ...cells((x) => `${mib(x.baseRssKb)} → ${mib(x.peakRssKb)}`)],
+		['connections still open at the end', ...cells((x) => `${x.open} of ${FLOOD}`)],
+		[
+			'answers',
+			...cells((x) =>
+				Object.entries(x.answers)
+					.map(([k, v]) => `${k}: ${v}`)
+					.join(', '),
+			),
+		],
+		['answer p50 (from connect)', ...cells((x) => ms(x.answerP50Ms))],
+		['body sent by the flood', ...cells((x) => `${(x.sentKiB / 1024).toFixed(1)} MiB`)],
+		['"callback refused" warn lines', ...cells((x) => String(x.warnLines))],
+		['a genuine callback during the flood', ...cells((x) => String(x.genuine))],
+	];
 }
