@@ -80,11 +80,13 @@ export async function waitForTask(ctx: WaitContext, taskId: string, opts: WaitOp
 				const remaining = opts.deadline - now;
 				if (remaining <= 0) throw timeout();
 				const nap = new AbortController();
-				const rung = new Promise<void>((resolve) => (napping = resolve));
+				const rung = new Promise<'rung'>((resolve) => (napping = () => resolve('rung')));
 				const sleeping = ctx.sleep(Math.min(due - now, remaining), AbortSignal.any([scope.signal, nap.signal]));
 				sleeping.catch(() => undefined); // abandoned when a wake cuts the nap short
 				try {
-					await Promise.race([sleeping, rung]);
+					// A nap that ran its course ends the wait for this poll (the injected sleep is the clock's word);
+					// one cut short by a wake goes round again, to the wake's (throttled) time.
+					if ((await Promise.race([sleeping, rung])) !== 'rung') break;
 				} catch (sleepErr) {
 					if (opts.signal?.aborted) throw opts.signal.reason ?? sleepErr;
 					throw timeout();
