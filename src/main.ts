@@ -62,7 +62,10 @@ const history = new DurationHistory(store, logger);
 await history.load();
 const waiters = new TaskWaiters();
 // A fleet shares callbacks: the process that receives one tells the others over Redis.
-const relay = store.redis && config.hiapiCallbackUrl !== undefined ? new CallbackRelay(store.redis, waiters, logger) : undefined;
+const relay =
+	store.redis && config.hiapiCallbackUrl !== undefined && config.hiapiWebhookSecret !== undefined
+		? new CallbackRelay(store.redis, waiters, { secret: config.hiapiWebhookSecret, logger, metrics })
+		: undefined;
 await relay?.start();
 const tasks = new TaskWatch({ hiapi, history, waiters, logger, metrics, maxGapMs: config.pollIntervalMs, callbacks: config.hiapiCallbackUrl !== undefined });
 const executor = new JobExecutor({ ledger, hiapi, delivery: createDelivery(client), logger, metrics, tasks, taskTimeoutMs: config.taskTimeoutMs });
@@ -102,7 +105,7 @@ const http =
 							callback: {
 								path: callbackPath,
 								secret: config.hiapiWebhookSecret,
-								onTask: (task, at) => (relay ? relay.deliver(task, at) : waiters.deliver(task, at)),
+								onTask: (task, at, signed) => (relay ? relay.deliver(task, at, signed) : waiters.deliver(task, at)),
 							},
 						}
 					: {}),

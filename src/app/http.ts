@@ -3,8 +3,16 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { handleCallback, type CallbackRoute } from '../tasks/callback-route.js';
+import { callbackHandler, type CallbackRoute } from '../tasks/callback-route.js';
 import { json } from '../util/json-response.js';
+import { LogThrottle } from '../util/log-throttle.js';
+
+/**
+ * The port may face the internet (the callback route): no client holds it for long. Headers must arrive within
+ * 10 s and a whole request within 15 s (Node's defaults are 60 s and 300 s), an idle keep-alive connection closes
+ * after 5 s, and past MAX_CONNECTIONS open connections new ones are closed at once.
+ */
+export const HTTP_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 15_000, keepAliveTimeoutMs: 5_000, maxConnections: 256 } as const;
 
 export interface HealthChecks {
 	/** ok when every shard this process runs is ready. */
@@ -23,13 +31,23 @@ export interface HttpOptions {
 	metrics: Metrics;
 	logger: Logger;
 	callback?: CallbackRoute;
+	/** Default HTTP_LIMITS.maxConnections. */
+	maxConnections?: number;
 }
 
 export async function startHttpServer(o: HttpOptions): Promise<Server> {
-	const server = createServer((req, res) => {
+	const callback = o.callback && callbackHandler(o.callback, o);
+	const options = {
+		headersTimeout: HTTP_LIMITS.headersTimeoutMs,
+		requestTimeout: HTTP_LIMITS.requestTimeoutMs,
+		keepAliveTimeout: HTTP_LIMITS.keepAliveTimeoutMs,
+		// Node checks those two timeouts on this interval (30 s by default, which would triple them).
+		connectionsCheckingInterval: 1000,
+	};
+	const server = createServer(options, (req, res) => {
 		const path = (req.url ?? '/').split('?')[0];
-		if (o.callback && path === o.callback.path) {
-			handleCallback(req, res, o.callback, o);
+		if (callback && path === o.callback?.path) {
+			callback(req, res);
 			return;
 		}
 		void (async () => {
@@ -52,6 +70,12 @@ export async function startHttpServer(o: HttpOptions): Promise<Server> {
 			if (!res.headersSent) res.writeHead(500);
 			res.end();
 		});
+	});
+	server.maxConnections = o.maxConnections ?? HTTP_LIMITS.maxConnections;
+	const dropped = new LogThrottle(10_000);
+	server.on('drop', () => {
+		const line = dropped.take('drop');
+		if (line.log) o.logger.warn({ maxConnections: server.maxConnections, suppressed: line.suppressed }, 'HTTP connection refused: too many open connections');
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

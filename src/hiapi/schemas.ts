@@ -27,9 +27,16 @@ const outputItemSchema = z.union([
 		.transform((url) => ({ url, type: undefined, expireAt: undefined })),
 ]);
 
+/** hiapi's own clock, Unix seconds; anything unreadable counts as absent (it only tunes polling). */
+const epochSeconds = z.number().positive().optional().catch(undefined);
+
 export const taskDataSchema = z.looseObject({
 	taskId: z.string().nullish(),
 	status: z.string().min(1),
+	/** When hiapi created the task. */
+	created: epochSeconds,
+	/** When the task ended (0 while it runs). */
+	completed: epochSeconds,
 	output: z
 		.union([z.array(outputItemSchema), outputItemSchema])
 		.nullish()

@@ -10,6 +10,9 @@ export interface TaskSnapshot {
 	phase: TaskPhase;
 	output: Array<{ url: string; type?: string; expireAt?: string | number }>;
 	error?: { code?: string; message?: string };
+	/** hiapi's `created` and `completed`, Unix seconds on hiapi's clock, when it sent them (completed only once ended). */
+	created?: number;
+	completed?: number;
 }
 
 const QUEUED_STATUSES = new Set(['queued']);
@@ -40,6 +43,8 @@ export function toSnapshot(d: TaskData, taskId: string, phase: TaskPhase): TaskS
 			return item;
 		}),
 	};
+	if (d.created !== undefined) snap.created = d.created;
+	if (d.completed !== undefined) snap.completed = d.completed;
 	if (d.error) {
 		const error: NonNullable<TaskSnapshot['error']> = {};
 		if (d.error.code != null) error.code = String(d.error.code);

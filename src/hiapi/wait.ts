@@ -1,11 +1,15 @@
-// Waiting for a hiapi task: poll on a schedule until it succeeds or fails, unless a pushed report (a hiapi callback)
-// says so first. Transient errors are retried; 429/503 Retry-After and the client-wide pause always win over the
-// schedule. A pushed report ends the wait exactly as a poll returning it would.
+// Waiting for a hiapi task: poll on a schedule until it succeeds or fails. A wake (a verified hiapi callback) makes
+// the next poll go out at once, but only a poll's answer ends the wait: what a callback says is never used, so a
+// forged or replayed one costs at most a poll. Transient errors are retried; 429/503 Retry-After and the
+// client-wide pause always win over the schedule.
 import type { Logger } from 'pino';
 import { backoffMs, deadlineScope } from './deadline.js';
 import { errMessage, HiapiError, isTransient, type HiapiErrorKind, MAX_UPSTREAM_MESSAGE } from './errors.js';
 import { truncate } from '../util/text.js';
 import type { TaskPhase, TaskSnapshot } from './status.js';
+
+/** Wakes closer together than this are answered by one poll (a replayed callback cannot make polls spin). */
+export const WAKE_GAP_MS = 1000;
 
 export interface WaitOptions {
 	/** Fixed gap between polls when there is no `nextPollAt` (the first poll then goes out at once). */
@@ -16,10 +20,16 @@ export interface WaitOptions {
 	onProgress?: (s: TaskSnapshot) => void;
 	/** When to poll next (epoch ms), asked before the first poll and after each one. */
 	nextPollAt?: (now: number) => number;
-	/** Told about every poll that answered, with the time it was sent. */
-	onPoll?: (s: TaskSnapshot, sentAt: number) => void;
-	/** Resolves with a final snapshot reported by other means (a callback); never rejects. */
-	pushed?: Promise<TaskSnapshot>;
+	/**
+	 * Told about every poll that answered, with the time it was sent and, when a wake sent it, when that wake
+	 * arrived (epoch ms).
+	 */
+	onPoll?: (s: TaskSnapshot, sentAt: number, wokenAt: number | undefined) => void;
+	/**
+	 * Subscribes to wakes: `ring(at)` means hiapi reported the task finished at `at`, so poll now. Returns the
+	 * unsubscribe.
+	 */
+	wakes?: (ring: (at: number) => void) => () => void;
 }
 
 export interface WaitContext {
@@ -33,12 +43,6 @@ export interface WaitContext {
 	retried(kind: HiapiErrorKind): void;
 }
 
-/** A pushed report, readable synchronously once it has arrived. */
-interface Push {
-	value: TaskSnapshot | undefined;
-	arrived: Promise<void>;
-}
-
 export async function waitForTask(ctx: WaitContext, taskId: string, opts: WaitOptions): Promise<TaskSnapshot> {
 	const scope = deadlineScope(opts.signal, opts.deadline, ctx.now);
 	const started = ctx.now();
@@ -46,16 +50,14 @@ export async function waitForTask(ctx: WaitContext, taskId: string, opts: WaitOp
 	let failures = 0;
 	let lastError: HiapiError | undefined;
 	let polls = 0;
-	let push: Push | undefined;
-	if (opts.pushed) {
-		const p: Push = { value: undefined, arrived: Promise.resolve() };
-		// Only a final report ends the wait; anything else is ignored (polling carries on).
-		p.arrived = opts.pushed.then((s) => {
-			if (s.phase !== 'success' && s.phase !== 'failed') return new Promise<void>(() => undefined);
-			p.value = s;
-		});
-		push = p;
-	}
+	// A wake waiting for its poll (the arrival of the first one since the last poll went out), and the nap it cuts short.
+	let wokenAt: number | undefined;
+	let lastWakePoll = Number.NEGATIVE_INFINITY;
+	let napping: (() => void) | undefined;
+	const unsubscribe = opts.wakes?.((at) => {
+		wokenAt ??= at;
+		napping?.();
+	});
 	const scheduled = () => (opts.nextPollAt ? Math.max(0, opts.nextPollAt(ctx.now()) - ctx.now()) : opts.intervalMs);
 	const timeout = () =>
 		new HiapiError(
@@ -68,30 +70,42 @@ export async function waitForTask(ctx: WaitContext, taskId: string, opts: WaitOp
 		// If the deadline has already passed (e.g. a job resumed after a restart), still poll once, bounded only by
 		// the request timeouts: a task that finished meanwhile was paid for and should not be thrown away.
 		const lateStart = ctx.now() >= opts.deadline;
-		let waitMs = lateStart || !opts.nextPollAt ? 0 : scheduled();
+		let dueAt = ctx.now() + (lateStart || !opts.nextPollAt ? 0 : scheduled());
 		for (;;) {
-			if (waitMs > 0 && !push?.value) {
-				const remaining = opts.deadline - ctx.now();
+			// Sleep until the poll is due; a wake brings it forward (never closer than WAKE_GAP_MS to the last woken poll).
+			for (;;) {
+				const now = ctx.now();
+				const due = wokenAt === undefined ? dueAt : Math.min(dueAt, lastWakePoll + WAKE_GAP_MS);
+				if (due <= now) break;
+				const remaining = opts.deadline - now;
 				if (remaining <= 0) throw timeout();
+				const nap = new AbortController();
+				const rung = new Promise<'rung'>((resolve) => (napping = () => resolve('rung')));
+				const sleeping = ctx.sleep(Math.min(due - now, remaining), AbortSignal.any([scope.signal, nap.signal]));
+				sleeping.catch(() => undefined); // abandoned when a wake cuts the nap short
 				try {
-					await nap(ctx, Math.min(waitMs, remaining), scope.signal, push);
+					// A nap that ran its course ends the wait for this poll (the injected sleep is the clock's word);
+					// one cut short by a wake goes round again, to the wake's (throttled) time.
+					if ((await Promise.race([sleeping, rung])) !== 'rung') break;
 				} catch (sleepErr) {
 					if (opts.signal?.aborted) throw opts.signal.reason ?? sleepErr;
 					throw timeout();
+				} finally {
+					napping = undefined;
+					nap.abort();
 				}
 			}
 			if (opts.signal?.aborted) throw opts.signal.reason;
 			const lastChance = lateStart && polls === 0;
-			if (!push?.value && !lastChance && (ctx.now() >= opts.deadline || scope.expired())) throw timeout();
+			if (!lastChance && (ctx.now() >= opts.deadline || scope.expired())) throw timeout();
 			try {
-				let snap = push?.value;
-				if (!snap) {
-					polls++;
-					const sentAt = ctx.now();
-					snap = (await pollOrPush(ctx, taskId, lastChance ? opts.signal : scope.signal, push)) ?? push?.value;
-					if (!snap) continue; // unreachable: pollOrPush returns undefined only once a push arrived
-					if (snap !== push?.value) opts.onPoll?.(snap, sentAt);
-				}
+				polls++;
+				const sentAt = ctx.now();
+				const woken = wokenAt;
+				wokenAt = undefined;
+				if (woken !== undefined) lastWakePoll = sentAt;
+				const snap = await ctx.getTask(taskId, lastChance ? opts.signal : scope.signal);
+				opts.onPoll?.(snap, sentAt, woken);
 				failures = 0;
 				if (snap.phase !== lastPhase) {
 					lastPhase = snap.phase;
@@ -107,7 +121,7 @@ export async function waitForTask(ctx: WaitContext, taskId: string, opts: WaitOp
 					if (snap.output.length === 0) {
 						throw new HiapiError('bad_response', `hiapi task ${taskId} succeeded without any output`, { code: 'EMPTY_OUTPUT' });
 					}
-					ctx.log.debug({ taskId, polls, pushed: snap === push?.value, ms: ctx.now() - started }, 'hiapi task done');
+					ctx.log.debug({ taskId, polls, woken: woken !== undefined, ms: ctx.now() - started }, 'hiapi task done');
 					return snap;
 				}
 				if (snap.phase === 'failed') {
@@ -118,7 +132,7 @@ export async function waitForTask(ctx: WaitContext, taskId: string, opts: WaitOp
 						upstreamMessage: message === undefined ? undefined : truncate(message, MAX_UPSTREAM_MESSAGE),
 					});
 				}
-				waitMs = scheduled();
+				dueAt = ctx.now() + scheduled();
 			} catch (e) {
 				if (e instanceof HiapiError && (e.kind === 'task_failed' || e.code === 'EMPTY_OUTPUT')) throw e;
 				if (opts.signal?.aborted) throw opts.signal.reason ?? e;
@@ -127,38 +141,14 @@ export async function waitForTask(ctx: WaitContext, taskId: string, opts: WaitOp
 				if (!isTransient(err)) throw err;
 				lastError = err;
 				failures++;
-				waitMs = Math.max(scheduled(), err.retryAfterMs ?? backoffMs(failures), ctx.pausedUntil() - ctx.now());
+				const waitMs = Math.max(scheduled(), err.retryAfterMs ?? backoffMs(failures), ctx.pausedUntil() - ctx.now());
+				dueAt = ctx.now() + waitMs;
 				ctx.log.warn({ taskId, kind: err.kind, status: err.status, code: err.code, attempt: failures, delayMs: waitMs }, 'hiapi poll retry');
 				ctx.retried(err.kind);
 			}
 		}
 	} finally {
+		unsubscribe?.();
 		scope.dispose();
-	}
-}
-
-/** Sleeps `ms`, or less when a pushed report arrives. */
-async function nap(ctx: WaitContext, ms: number, signal: AbortSignal, push: Push | undefined): Promise<void> {
-	if (!push) return ctx.sleep(ms, signal);
-	const woken = new AbortController();
-	const sleeping = ctx.sleep(ms, AbortSignal.any([signal, woken.signal]));
-	sleeping.catch(() => undefined); // abandoned once the push wins; its rejection is expected then
-	try {
-		await Promise.race([sleeping, push.arrived]);
-	} finally {
-		woken.abort();
-	}
-}
-
-/** One poll, abandoned (undefined) when a pushed report arrives first. */
-async function pollOrPush(ctx: WaitContext, taskId: string, signal: AbortSignal | undefined, push: Push | undefined): Promise<TaskSnapshot | undefined> {
-	if (!push) return ctx.getTask(taskId, signal);
-	const woken = new AbortController();
-	const polling = ctx.getTask(taskId, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal);
-	polling.catch(() => undefined); // abandoned once the push wins
-	try {
-		return await Promise.race([polling, push.arrived.then(() => undefined)]);
-	} finally {
-		woken.abort();
 	}
 }

@@ -1,6 +1,6 @@
-// Which job waits for which hiapi task, so a callback can wake it. hiapi delivers callbacks at least once, maybe
-// twice or concurrently: each task wakes its job at most once, and a report that arrives before the job started
-// waiting (a fast task, a busy store) is kept briefly rather than lost.
+// Which job waits for which hiapi task, so a verified callback can wake it. A wake only makes the job poll hiapi at
+// once; hiapi's answer decides. hiapi delivers callbacks at least once, maybe twice or concurrently, and a report
+// that arrives before the job started waiting (a fast task, a busy store) is kept briefly rather than lost.
 import type { TaskSnapshot } from '../hiapi/index.js';
 import { BoundedSet } from '../util/bounded-set.js';
 
@@ -10,39 +10,45 @@ const EARLY_MAX = 1000;
 /** Finished tasks remembered, so a late duplicate is recognised as one. */
 const DONE_MAX = 10_000;
 
-export interface Pushed {
-	snapshot: TaskSnapshot;
-	/** When the report arrived (epoch ms). */
-	at: number;
-}
-
+/** 'woke': the first report for a waiting task; 'duplicate': a later one, or one for a task already done. */
 export type DeliverResult = 'woke' | 'duplicate' | 'unknown' | 'not-final';
 
+export interface Registration {
+	/** Subscribes the job's wait: `ring(at)` for every final report (at: its arrival, epoch ms). Returns the unsubscribe. */
+	wakes: (ring: (at: number) => void) => () => void;
+	release: () => void;
+}
+
 interface Waiter {
-	resolve: (p: Pushed) => void;
+	ring: ((at: number) => void) | undefined;
+	/** A report that came before the wait subscribed. */
+	missed: number | undefined;
 	woken: boolean;
 }
 
 export class TaskWaiters {
 	private readonly waiting = new Map<string, Waiter>();
-	private readonly early = new Map<string, Pushed>();
+	private readonly early = new Map<string, number>();
 	private readonly done = new BoundedSet<string>(DONE_MAX);
 
 	constructor(private readonly now: () => number = Date.now) {}
 
-	/** Starts waiting for `taskId`: `pushed` resolves with the first final report for it. Call `release` when done. */
-	register(taskId: string): { pushed: Promise<Pushed>; release: () => void } {
-		let resolve: (p: Pushed) => void = () => undefined;
-		const pushed = new Promise<Pushed>((r) => (resolve = r));
-		const waiter: Waiter = { resolve, woken: false };
+	/** Starts waiting for `taskId`. Call `release` when the wait is over. */
+	register(taskId: string): Registration {
+		const waiter: Waiter = { ring: undefined, missed: this.early.get(taskId), woken: false };
+		this.early.delete(taskId);
+		waiter.woken = waiter.missed !== undefined;
 		this.waiting.set(taskId, waiter);
-		const early = this.early.get(taskId);
-		if (early) {
-			this.early.delete(taskId);
-			this.wake(waiter, early);
-		}
 		return {
-			pushed,
+			wakes: (ring) => {
+				waiter.ring = ring;
+				const missed = waiter.missed;
+				waiter.missed = undefined;
+				if (missed !== undefined) ring(missed);
+				return () => {
+					if (waiter.ring === ring) waiter.ring = undefined;
+				};
+			},
 			release: () => {
 				if (this.waiting.get(taskId) === waiter) this.waiting.delete(taskId);
 				this.done.add(taskId);
@@ -50,17 +56,22 @@ export class TaskWaiters {
 		};
 	}
 
-	/** A verified report from hiapi. Only final ones (success or failure) wake a job. */
-	deliver(snapshot: TaskSnapshot, at: number = this.now()): DeliverResult {
-		if (snapshot.phase !== 'success' && snapshot.phase !== 'failed') return 'not-final';
-		const waiter = this.waiting.get(snapshot.taskId);
+	/**
+	 * A verified report from hiapi (only its task id and phase are read). A final one wakes the task's job, every
+	 * time: the job polls hiapi, so a report that came too early (hiapi still says running) is followed by the next.
+	 */
+	deliver(report: Pick<TaskSnapshot, 'taskId' | 'phase'>, at: number = this.now()): DeliverResult {
+		if (report.phase !== 'success' && report.phase !== 'failed') return 'not-final';
+		const waiter = this.waiting.get(report.taskId);
 		if (waiter) {
-			if (waiter.woken) return 'duplicate';
-			this.wake(waiter, { snapshot, at });
-			return 'woke';
+			const first = !waiter.woken;
+			waiter.woken = true;
+			if (waiter.ring) waiter.ring(at);
+			else waiter.missed ??= at;
+			return first ? 'woke' : 'duplicate';
 		}
-		if (this.done.has(snapshot.taskId) || this.early.has(snapshot.taskId)) return 'duplicate';
-		this.keepEarly(snapshot.taskId, { snapshot, at });
+		if (this.done.has(report.taskId) || this.early.has(report.taskId)) return 'duplicate';
+		this.keepEarly(report.taskId, at);
 		return 'unknown';
 	}
 
@@ -68,17 +79,12 @@ export class TaskWaiters {
 		return this.waiting.size;
 	}
 
-	private wake(waiter: Waiter, pushed: Pushed): void {
-		waiter.woken = true;
-		waiter.resolve(pushed);
-	}
-
-	private keepEarly(taskId: string, pushed: Pushed): void {
+	private keepEarly(taskId: string, at: number): void {
 		const cutoff = this.now() - EARLY_TTL_MS;
-		for (const [id, p] of this.early) {
-			if (p.at >= cutoff && this.early.size < EARLY_MAX) break;
+		for (const [id, arrived] of this.early) {
+			if (arrived >= cutoff && this.early.size < EARLY_MAX) break;
 			this.early.delete(id); // oldest first (insertion order)
 		}
-		this.early.set(taskId, pushed);
+		this.early.set(taskId, at);
 	}
 }

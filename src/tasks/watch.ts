@@ -1,12 +1,13 @@
 // tasks/: waiting for hiapi tasks: adaptive polling, durations, callbacks (route, waiters, fleet relay).
-// Waiting for one hiapi task: adaptive polling, and with callbacks on, a slow safety poll while the callback
-// route wakes the job the moment hiapi reports the task. Either way the result is the same snapshot, and the job
-// goes on to the same download, delivery and commit.
+// Waiting for one hiapi task: adaptive polling, and with callbacks on, a slow safety poll while a verified callback
+// wakes the job for an immediate poll. Either way the result is hiapi's answer to a poll (a callback's own content is
+// never used), and the job goes on to the same download, delivery and commit.
 import type { HiapiClient, TaskSnapshot } from '../hiapi/index.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { fixedPlan, learnPlan, type PollPlan } from './poll-plan.js';
 import type { DurationHistory } from './durations.js';
+import { taskDuration } from './task-duration.js';
 import type { TaskWaiters } from './waiters.js';
 
 /** With callbacks on, polling is only a safety net: at most one poll per task this often. */
@@ -66,10 +67,9 @@ export class TaskWatch {
 		// Safety polling waits a full interval before its first poll: the callback is expected first.
 		const first = this.o.callbacks ? Math.max(SAFETY_POLL_MS, this.o.maxGapMs) : 0;
 		const waiter = this.o.waiters.register(taskId);
-		let pushedAt: number | undefined;
 		let lastPoll: number | undefined;
 		let lastPending: number | undefined;
-		let detectedBy: number | undefined;
+		let detected: { at: number; wokenAt: number | undefined } | undefined;
 		try {
 			const snap = await this.o.hiapi.waitForTask(taskId, {
 				intervalMs: this.o.maxGapMs,
@@ -81,43 +81,37 @@ export class TaskWatch {
 					if (lastPoll === undefined && elapsed < first) return w.submittedAt + first;
 					return w.submittedAt + plan.next(elapsed, lastPoll === undefined ? undefined : lastPoll - w.submittedAt);
 				},
-				onPoll: (s, sentAt) => {
+				onPoll: (s, sentAt, wokenAt) => {
 					lastPoll = sentAt;
 					if (s.phase === 'queued' || s.phase === 'running') lastPending = sentAt;
-					else detectedBy = sentAt;
+					else detected = { at: sentAt, wokenAt };
 				},
-				pushed: waiter.pushed.then((p) => {
-					pushedAt = p.at;
-					return p.snapshot;
-				}),
+				wakes: waiter.wakes,
 			});
-			this.learn(taskId, w, snap, { pushedAt, lastPending, detectedBy });
+			if (detected) this.learn(taskId, w, snap, { lastPending, ...detected });
 			return snap;
 		} finally {
 			waiter.release();
 		}
 	}
 
-	/** Records how long the task took: exactly from a callback, or to within the last poll gap from polls. */
-	private learn(
-		taskId: string,
-		w: WaitFor,
-		snap: TaskSnapshot,
-		seen: { pushedAt: number | undefined; lastPending: number | undefined; detectedBy: number | undefined },
-	): void {
+	/** Records how long the task took (see task-duration.ts), and how it was found. */
+	private learn(taskId: string, w: WaitFor, snap: TaskSnapshot, seen: { lastPending: number | undefined; at: number; wokenAt: number | undefined }): void {
 		if (snap.phase !== 'success') return;
-		const via = seen.detectedBy === undefined && seen.pushedAt !== undefined ? 'callback' : 'poll';
+		const via = seen.wokenAt === undefined ? 'poll' : 'callback';
 		this.o.metrics.tasksDetected.inc({ via });
-		if (via === 'callback' && seen.pushedAt !== undefined) {
-			this.o.history.add(seen.pushedAt - w.submittedAt);
-			return;
-		}
-		if (this.o.callbacks) {
+		if (via === 'poll' && this.o.callbacks) {
 			this.o.logger.warn({ taskId }, 'hiapi task found by the safety poll, not by a callback: check that hiapi can reach HIAPI_CALLBACK_URL');
 		}
-		// The task finished between the last poll that saw it running and the one that saw it done.
-		if (seen.lastPending === undefined || seen.detectedBy === undefined) return;
-		if (seen.detectedBy - seen.lastPending > 1.5 * this.o.maxGapMs) return; // too coarse to learn from
-		this.o.history.add((seen.lastPending + seen.detectedBy) / 2 - w.submittedAt);
+		const learned = taskDuration({
+			submittedAt: w.submittedAt,
+			lastPending: seen.lastPending,
+			detectedBy: seen.at,
+			wokenAt: seen.wokenAt,
+			created: snap.created,
+			completed: snap.completed,
+			maxGapMs: this.o.maxGapMs,
+		});
+		if (learned) this.o.history.add(learned.ms);
 	}
 }

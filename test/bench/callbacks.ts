@@ -1,5 +1,6 @@
-// hiapi callbacks against the real bot: how long from a callback's arrival to the image edit starting at Discord,
-// and that a forged signature and a stale timestamp are refused.
+// hiapi callbacks against the real bot: how long from a callback's arrival to the image edit starting at Discord
+// (the callback wakes the job, which asks hiapi for the task, downloads and edits), and that a forged signature and a
+// stale timestamp are refused.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorld, freePort, imagine, newUserId, outcome } from '../e2e/harness.js';
 import { signHiapiCallback } from '../emulators/hiapi.js';
@@ -12,7 +13,7 @@ export interface CallbackFigures {
 	p50: number;
 	p95: number;
 	max: number;
-	/** Pollings of tasks that had a callback (should be none: the safety poll comes after 30 s). */
+	/** Polls of tasks that had a callback: one each, the poll the callback triggers (the safety poll comes after 30 s). */
 	polls: number;
 	forged: number;
 	stale: number;

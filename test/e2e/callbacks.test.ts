@@ -1,7 +1,12 @@
 // hiapi callbacks end to end: the real bot submits with a callback URL on its own HTTP port, the hiapi emulator
-// POSTs the signed final task there, and the job delivers through the same download, edit and commit, without
-// polling; duplicate and concurrent callbacks deliver once; a forged one is refused and changes nothing.
+// POSTs the signed final task there, the callback wakes the job, which asks hiapi for the task once and delivers
+// through the same download, edit and commit; duplicate and concurrent callbacks deliver once; a forged one is
+// refused and changes nothing; a signed one that points elsewhere changes nothing either (hiapi's answer decides).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signHiapiCallback } from '../emulators/hiapi.js';
+import { makePng } from '../emulators/png.js';
 import { createWorld, freePort, imagine, newUserId, outcome, usage, type BotProcess, type World } from './harness.js';
 
 let world: World;
@@ -35,7 +40,7 @@ async function until<T>(value: () => T | undefined, timeoutMs = 5000): Promise<T
 const delivered = (interactionId: string) => bot.logs.filter((l) => l.jobId === interactionId && l.msg === 'image delivered');
 
 describe('hiapi callbacks', () => {
-	it('submits with a top-level callback and delivers on the callback, without polling', async () => {
+	it('submits with a top-level callback and delivers on the callback, with the one poll it triggers', async () => {
 		const userId = newUserId();
 		const sent = imagine(world, { prompt: 'a fox by callback', userId });
 		expect((await outcome(world, bot, sent.id)).kind).toBe('delivered');
@@ -46,8 +51,12 @@ describe('hiapi callbacks', () => {
 			callback: { url: callbackUrl, when: 'final' },
 		});
 		const task = taskOf(sent.id);
-		expect(world.hiapi.callbacks.filter((c) => c.taskId === task?.taskId).map((c) => c.status)).toEqual([204]);
-		expect(pollsOf(task?.taskId ?? '')).toHaveLength(0);
+		const callbacks = world.hiapi.callbacks.filter((c) => c.taskId === task?.taskId);
+		expect(callbacks.map((c) => c.status)).toEqual([204]);
+		// The callback only woke the job: it asked hiapi once, right then (the safety poll would come after 30 s).
+		const polls = pollsOf(task?.taskId ?? '');
+		expect(polls).toHaveLength(1);
+		expect(polls[0]?.at).toBeGreaterThanOrEqual(callbacks[0]?.sentAt ?? Infinity);
 		expect(imageEdits(sent.id)).toHaveLength(1);
 		expect(await usage(world, userId)).toMatchObject({ Spent: '$0.05', 'Images this period': '1' });
 	});
@@ -80,5 +89,42 @@ describe('hiapi callbacks', () => {
 		expect(bot.logs.some((l) => l.msg === 'hiapi callback refused' && l.reason === 'bad_signature')).toBe(true);
 		// The job is still waiting: its safety poll (30 s) would deliver it.
 		expect(delivered(sent.id)).toHaveLength(0);
+	});
+
+	it("a correctly signed callback pointing at an internal address: the bot downloads and delivers hiapi's image, not that", async () => {
+		// An internal page that would pass for an image (it starts with a PNG signature).
+		let internalHits = 0;
+		const internal: Server = createServer((_req, res) => {
+			internalHits++;
+			res.writeHead(200, { 'content-type': 'image/png' });
+			res.end(Buffer.concat([makePng(8, 8, 1).subarray(0, 8), Buffer.from('internal admin page')]));
+		});
+		await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+		try {
+			world.hiapi.script('internal address', { durationMs: 300, callback: { drop: true } });
+			const userId = newUserId();
+			const sent = imagine(world, { prompt: 'a callback to an internal address', userId });
+			const task = await until(() => taskOf(sent.id));
+			await new Promise((r) => setTimeout(r, 500)); // hiapi has finished it
+			const body = JSON.stringify({
+				taskId: task.taskId,
+				status: 'success',
+				output: [{ url: `http://127.0.0.1:${(internal.address() as AddressInfo).port}/admin.png`, type: 'image' }],
+			});
+			const ts = String(Math.floor(Date.now() / 1000));
+			const res = await fetch(callbackUrl, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-hiapi-timestamp': ts, 'x-hiapi-signature': signHiapiCallback(world.hiapi.signingKey, ts, body) },
+				body,
+			});
+			expect(res.status).toBe(204);
+			expect((await outcome(world, bot, sent.id)).kind).toBe('delivered');
+			expect(imageEdits(sent.id)[0]?.files[0]?.data.equals(world.hiapi.cdnBytes(task.taskId))).toBe(true);
+			expect(internalHits).toBe(0);
+			expect(pollsOf(task.taskId)).toHaveLength(1);
+			expect(await usage(world, userId)).toMatchObject({ Spent: '$0.05', 'Images this period': '1' });
+		} finally {
+			await new Promise<void>((resolve) => internal.close(() => resolve()));
+		}
 	});
 });

@@ -265,7 +265,7 @@ export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: s
 	/** The task object, as `data` of GET /v1/tasks/:id (and the body of a callback). */
 	const taskData = (t: TaskState, now = Date.now()): Record<string, unknown> => {
 		const { status, done } = statusOf(t, now);
-		const data: Record<string, unknown> = { taskId: t.taskId, model: t.model, status, created: Math.floor(t.createdAt / 1000), completed: null };
+		const data: Record<string, unknown> = { taskId: t.taskId, model: t.model, status, created: Math.floor(t.createdAt / 1000), completed: 0 }; // hiapi: completed is 0 until the task ends
 		if (done) {
 			data['completed'] = Math.floor((t.createdAt + (t.behaviour.durationMs ?? 300)) / 1000);
 			if (status === 'success') {

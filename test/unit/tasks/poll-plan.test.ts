@@ -135,8 +135,11 @@ interface FakeHiapi {
 	close(): Promise<void>;
 }
 
-/** A hiapi task API whose single task finishes at `doneAt` on the virtual clock. */
-async function fakeHiapi(clock: VirtualClock, doneAt: () => number): Promise<FakeHiapi> {
+/**
+ * A hiapi task API whose single task finishes at `doneAt` on the virtual clock; with `createdAt`, its answers carry
+ * hiapi's `created` and `completed` (whole Unix seconds, completed 0 until the end), as the real task object does.
+ */
+async function fakeHiapi(clock: VirtualClock, doneAt: () => number, createdAt?: number): Promise<FakeHiapi> {
 	const polls: number[] = [];
 	let limited = 0;
 	let retryAfter = 0;
@@ -149,9 +152,10 @@ async function fakeHiapi(clock: VirtualClock, doneAt: () => number): Promise<Fak
 			return;
 		}
 		const done = clock.t >= doneAt();
+		const times = createdAt === undefined ? {} : { created: Math.floor(createdAt / 1000), completed: done ? Math.floor(doneAt() / 1000) : 0 };
 		const data = done
-			? { taskId: 'tk-1', status: 'success', output: [{ url: 'http://127.0.0.1:1/cdn/tk-1.png' }] }
-			: { taskId: 'tk-1', status: 'handling', output: null };
+			? { taskId: 'tk-1', status: 'success', output: [{ url: 'http://127.0.0.1:1/cdn/tk-1.png' }], ...times }
+			: { taskId: 'tk-1', status: 'handling', output: null, ...times };
 		res.writeHead(200, { 'content-type': 'application/json' });
 		res.end(JSON.stringify({ code: 200, message: 'success', data }));
 		void req;
@@ -173,10 +177,10 @@ afterEach(async () => {
 	for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(o: { durations: number[]; callbacks?: boolean; doneAfter: number }) {
+async function setup(o: { durations: number[]; callbacks?: boolean; doneAfter: number; hiapiTimes?: boolean }) {
 	const clock = new VirtualClock();
 	const submittedAt = clock.t;
-	const api = await fakeHiapi(clock, () => submittedAt + o.doneAfter);
+	const api = await fakeHiapi(clock, () => submittedAt + o.doneAfter, o.hiapiTimes ? submittedAt : undefined);
 	const hiapi = new HiapiClient({ baseUrl: api.url, apiKey: 'test-key-123', model: 'm', logger, now: clock.now, sleep: (ms) => clock.sleep(ms) });
 	const store = await Store.open('sqlite://:memory:', logger);
 	cleanups.push(
@@ -220,6 +224,14 @@ describe('waiting for a task on the plan (virtual clock, real HTTP)', () => {
 		expect(learned).toBeLessThanOrEqual((api.polls.at(-1) ?? 0) - submittedAt);
 	});
 
+	it("learns a task's duration from hiapi's created/completed, not from the middle of the poll gap", async () => {
+		// Fewer than 20 durations: fixed 5 s polling. The task takes 16 s: polls at 15 s (running) and 20 s (done).
+		const { api, history, watch, submittedAt } = await setup({ durations: [], doneAfter: 16_000, hiapiTimes: true });
+		await watch.wait('tk-1', { submittedAt, deadline: submittedAt + 240_000 });
+		expect(api.polls.map((t) => t - submittedAt)).toEqual([0, 5000, 10_000, 15_000, 20_000]);
+		expect(history.durations).toEqual([16_000]); // the gap's middle would say 17.5 s
+	});
+
 	it('lets a 429 Retry-After win over the plan', async () => {
 		const { api, watch, submittedAt } = await setup({ durations: uniform(100, 14_000, 19_000), doneAfter: 16_000 });
 		api.rateLimitNext(1, 9);
@@ -236,7 +248,7 @@ describe('waiting for a task on the plan (virtual clock, real HTTP)', () => {
 		expect(warnings).toContain('hiapi task found by the safety poll, not by a callback: check that hiapi can reach HIAPI_CALLBACK_URL');
 	});
 
-	it('a callback ends the wait at once, before the safety poll; a duplicate wakes nobody', async () => {
+	it("a callback makes the wait poll at once, before the safety poll, and hiapi's answer ends it; a late duplicate wakes nobody", async () => {
 		const { clock, api, waiters, history, watch, submittedAt } = await setup({ durations: [], callbacks: true, doneAfter: 15_000 });
 		const done = { taskId: 'tk-1', status: 'success', phase: 'success' as const, output: [{ url: 'http://127.0.0.1:1/cdn/tk-1.png' }] };
 		// The callback arrives 15 s into the wait's sleep towards its first safety poll.
@@ -251,7 +263,8 @@ describe('waiting for a task on the plan (virtual clock, real HTTP)', () => {
 		};
 		expect((await watch.wait('tk-1', { submittedAt, deadline: submittedAt + 240_000 })).phase).toBe('success');
 		expect(slept).toEqual([SAFETY_POLL_MS]);
-		expect(api.polls).toEqual([]);
+		// The callback only woke the wait: the one poll it sent went out the moment it arrived.
+		expect(api.polls).toEqual([submittedAt + 15_000]);
 		expect(history.durations).toEqual([15_000]);
 		expect(waiters.deliver(done, clock.t)).toBe('duplicate');
 	});
