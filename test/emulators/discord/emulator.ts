@@ -40,7 +40,7 @@ export class Emulator implements DiscordEmulator {
 	constructor(opts: DiscordEmulatorOptions) {
 		this.state = new EmulatorState(opts);
 		this.gateway = new Gateway(this.state);
-		this.http = new HttpFront(this.state, this.recorder, buildRoutes(this.state));
+		this.http = new HttpFront(this.state, this.recorder, buildRoutes(this.state), opts.checkBody);
 		this.guilds = this.state.guilds;
 		this.requests = this.recorder.requests;
 		this.identifies = this.gateway.identifies;
@@ -133,6 +133,10 @@ export class Emulator implements DiscordEmulator {
 	originalMessage(interactionId: string): APIMessage | undefined {
 		const originalId = this.state.interactions.get(interactionId)?.originalId;
 		return originalId === undefined ? undefined : this.state.liveMessage(originalId);
+	}
+
+	invalidPayloads(): RecordedRequest[] {
+		return this.requests.filter((r) => r.bodyIssues !== undefined);
 	}
 
 	channelMessages(channelId: string): RecordedRequest[] {

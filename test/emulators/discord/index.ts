@@ -23,6 +23,8 @@ import { Emulator } from './emulator.js';
 import type { DiscordEmulator, DiscordEmulatorOptions } from './types.js';
 
 export type {
+	BodyCheck,
+	BodyIssue,
 	ClickButtonOptions,
 	DiscordEmulator,
 	DiscordEmulatorOptions,
