@@ -279,7 +279,8 @@ export function assertSpecValid(discord: DiscordEmulator): void {
 	const invalid = discord.invalidPayloads();
 	if (invalid.length === 0) return;
 	const lines = invalid.map(
-		(r) => `${r.method} ${r.path.replace(/\/[\w-]{60,}/, '/<token>')}: ${(r.bodyIssues ?? []).map((i) => `${formatPath(i.path)}: ${i.message} [${i.code}]`).join('; ')}`,
+		(r) =>
+			`${r.method} ${r.path.replace(/\/[\w-]{60,}/, '/<token>')}: ${(r.bodyIssues ?? []).map((i) => `${formatPath(i.path)}: ${i.message} [${i.code}]`).join('; ')}`,
 	);
 	throw new Error(`Discord's OpenAPI spec refused ${invalid.length} request bod${invalid.length === 1 ? 'y' : 'ies'} the bot sent:\n  ${lines.join('\n  ')}`);
 }

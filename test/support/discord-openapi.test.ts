@@ -28,7 +28,10 @@ const CARD = {
 describe('discord OpenAPI spec: operations', () => {
 	it('maps the paths the bot requests to spec operations, literal segments first', () => {
 		expect(findOperation('POST', CALLBACK)?.id).toBe('create_interaction_response');
-		expect(findOperation('PATCH', ORIGINAL)).toMatchObject({ id: 'update_original_webhook_message', template: '/webhooks/{webhook_id}/{webhook_token}/messages/@original' });
+		expect(findOperation('PATCH', ORIGINAL)).toMatchObject({
+			id: 'update_original_webhook_message',
+			template: '/webhooks/{webhook_id}/{webhook_token}/messages/@original',
+		});
 		expect(findOperation('PATCH', '/api/v10/webhooks/1/tok/messages/%40original')?.id).toBe('update_original_webhook_message');
 		expect(findOperation('PATCH', '/v10/webhooks/1/tok/messages/99')?.id).toBe('update_webhook_message');
 		expect(findOperation('POST', '/api/v10/webhooks/1/tok?wait=true')?.id).toBe('execute_webhook');
@@ -45,11 +48,26 @@ describe('discord OpenAPI spec: bodies', () => {
 			['POST', CALLBACK, { type: 5, data: { flags: 64 } }],
 			['POST', CALLBACK, { type: 4, data: { content: 'Budget left: $1.20', flags: 64, embeds: [{ title: 'Usage', color: 0x5865f2 }] } }],
 			['POST', CALLBACK, { type: 8, data: { choices: [{ name: 'Photo', value: 'photo' }] } }],
-			['POST', CALLBACK, { type: 9, data: { custom_id: 'remix', title: 'Remix', components: [{ type: 18, label: 'Prompt', component: { type: 4, custom_id: 'p', style: 2 } }] } }],
-			['PATCH', ORIGINAL, { content: 'done', attachments: [{ id: '0' }], components: [{ type: 1, components: [{ type: 2, style: 4, custom_id: 'delete:1', label: 'Delete' }] }] }],
+			[
+				'POST',
+				CALLBACK,
+				{
+					type: 9,
+					data: { custom_id: 'remix', title: 'Remix', components: [{ type: 18, label: 'Prompt', component: { type: 4, custom_id: 'p', style: 2 } }] },
+				},
+			],
+			[
+				'PATCH',
+				ORIGINAL,
+				{ content: 'done', attachments: [{ id: '0' }], components: [{ type: 1, components: [{ type: 2, style: 4, custom_id: 'delete:1', label: 'Delete' }] }] },
+			],
 			['PATCH', ORIGINAL, CARD],
 			['POST', '/api/v10/channels/1/messages', { content: 'log line', allowed_mentions: { parse: [] } }],
-			['PUT', '/api/v10/applications/1/commands', [{ name: 'imagine', description: 'Make an image', options: [{ type: 3, name: 'prompt', description: 'What', required: true, autocomplete: false }] }]],
+			[
+				'PUT',
+				'/api/v10/applications/1/commands',
+				[{ name: 'imagine', description: 'Make an image', options: [{ type: 3, name: 'prompt', description: 'What', required: true, autocomplete: false }] }],
+			],
 		];
 		for (const [method, path, body] of valid) expect(specErrors(method, path, body), `${method} ${path}`).toEqual([]);
 	});
@@ -68,13 +86,26 @@ describe('discord OpenAPI spec: bodies', () => {
 		const choices = Array.from({ length: 26 }, (_, i) => ({ name: `style ${i}`, value: `s${i}` }));
 		expect(specIssues('POST', CALLBACK, { type: 8, data: { choices } })).toMatchObject([{ path: ['data', 'choices'], code: 'BASE_TYPE_MAX_LENGTH' }]);
 		expect(specIssues('POST', CALLBACK, { type: 77 })).toMatchObject([{ path: ['type'], code: 'UNION_TYPE_CHOICES' }]);
-		expect(specIssues('POST', CALLBACK, { data: {} })).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['type'], code: 'BASE_TYPE_REQUIRED' })]));
+		expect(specIssues('POST', CALLBACK, { data: {} })).toEqual(
+			expect.arrayContaining([expect.objectContaining({ path: ['type'], code: 'BASE_TYPE_REQUIRED' })]),
+		);
 
 		const emptyGallery = { flags: 1 << 15, components: [{ type: 17, components: [{ type: 12, items: [] }] }] };
 		expect(specErrors('PATCH', ORIGINAL, emptyGallery)).toEqual([
 			'update_original_webhook_message: components[0].components[0].items: should NOT have fewer than 1 items [BASE_TYPE_MIN_LENGTH]',
 		]);
-		const wrong = { components: [{ type: 17, accent_color: 0x1000000, components: [{ type: 10, content: '' }, { type: 3, custom_id: 'x', options: [] }] }] };
+		const wrong = {
+			components: [
+				{
+					type: 17,
+					accent_color: 0x1000000,
+					components: [
+						{ type: 10, content: '' },
+						{ type: 3, custom_id: 'x', options: [] },
+					],
+				},
+			],
+		};
 		expect(specIssues('PATCH', ORIGINAL, wrong)).toEqual([
 			{ path: ['components', 0, 'accent_color'], code: 'NUMBER_TYPE_MAX', message: 'should be <= 16777215' },
 			{ path: ['components', 0, 'components', 0, 'content'], code: 'BASE_TYPE_MIN_LENGTH', message: 'should NOT be shorter than 1 characters' },
