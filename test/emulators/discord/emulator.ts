@@ -4,7 +4,12 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type APIMessage, type APIModalInteractionResponseCallbackData, GatewayDispatchEvents } from 'discord-api-types/v10';
+import {
+	type APIApplicationCommandOptionChoice,
+	type APIMessage,
+	type APIModalInteractionResponseCallbackData,
+	GatewayDispatchEvents,
+} from 'discord-api-types/v10';
 import { GUILDS_INTENT, Gateway } from './gateway.js';
 import { HttpFront } from './http.js';
 import { type CreatedInteraction, createButtonClick, createInteraction, createModalSubmit } from './interactions.js';
@@ -75,6 +80,15 @@ export class Emulator implements DiscordEmulator {
 	sendInteraction(opts: InteractionOptions): SentInteraction {
 		this.requireSession();
 		return this.dispatch(createInteraction(this.state, opts));
+	}
+
+	sendAutocomplete(opts: InteractionOptions): SentInteraction {
+		this.requireSession();
+		return this.dispatch(createInteraction(this.state, opts, true));
+	}
+
+	autocompleteChoices(interactionId: string): APIApplicationCommandOptionChoice[] | undefined {
+		return this.state.interactions.get(interactionId)?.choices;
 	}
 
 	clickButton(opts: ClickButtonOptions): SentInteraction {

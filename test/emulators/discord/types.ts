@@ -1,5 +1,10 @@
 /** Public API of the Discord emulator: its options, what it records, and the handle tests drive it with. */
-import type { APIApplicationCommandInteractionDataOption, APIMessage, APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
+import type {
+	APIApplicationCommandInteractionDataOption,
+	APIApplicationCommandOptionChoice,
+	APIMessage,
+	APIModalInteractionResponseCallbackData,
+} from 'discord-api-types/v10';
 
 export interface DiscordEmulatorOptions {
 	/** The valid bot token; anything else gets REST 401 / gateway close 4004. */
@@ -192,6 +197,14 @@ export interface DiscordEmulator {
 	 * a disconnected session gets it on RESUME.
 	 */
 	sendInteraction(opts: InteractionOptions): SentInteraction;
+	/**
+	 * Dispatches an APPLICATION_COMMAND_AUTOCOMPLETE interaction (type 4) as Discord sends while a user types:
+	 * `options` must hold exactly one STRING, INTEGER or NUMBER option with `focused: true` (its value the text
+	 * typed so far). It accepts only callback type 8, within 3 s, with ≤ 25 choices of the focused option's type.
+	 */
+	sendAutocomplete(opts: InteractionOptions): SentInteraction;
+	/** The choices the autocomplete was answered with (callback type 8); undefined before an accepted answer. */
+	autocompleteChoices(interactionId: string): APIApplicationCommandOptionChoice[] | undefined;
 	/** The gateway sessions (one per shard the bot identified), including disconnected ones that may resume. */
 	sessions(): ShardSession[];
 	/** The shard count GET /gateway/bot recommends (about one per 1,000 guilds). */
