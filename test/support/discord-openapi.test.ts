@@ -3,6 +3,7 @@
  * kind of mistake refused readably, and the Discord emulator answering refused bodies with 400 50035.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { assertSpecValid } from '../e2e/harness.js';
 import { type DiscordEmulator, startDiscordEmulator } from '../emulators/discord/index.js';
 import { findOperation, formatPath, specErrors, specIssues } from './discord-openapi.js';
 
@@ -157,5 +158,9 @@ describe('discord emulator with the spec check on', () => {
 			[400, ['embeds[0].title']],
 			[400, ['content']],
 		]);
+		// What world.close() runs after every e2e file.
+		expect(() => assertSpecValid(emu!)).toThrow(
+			/refused 2 request bodies the bot sent:\n {2}POST \/v10\/channels\/\d+\/messages: embeds\[0\]\.title: should NOT be longer/,
+		);
 	});
 });
