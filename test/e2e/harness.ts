@@ -15,6 +15,7 @@ import {
 	type RecordedRequest,
 } from '../emulators/discord/index.js';
 import { startHiapiEmulator, type HiapiEmulator } from '../emulators/hiapi.js';
+import { formatPath, specIssues } from '../support/discord-openapi.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const MAIN = join(ROOT, 'dist/src/main.js');
@@ -127,11 +128,17 @@ export interface World {
 export interface WorldOptions {
 	/** Discord emulator options beyond the token (e.g. `scale` for thousands of realistic guilds). */
 	discord?: Omit<DiscordEmulatorOptions, 'token' | 'applicationId'>;
+	/**
+	 * Default true: every body the bot sends is checked against Discord's OpenAPI spec; a refused one gets
+	 * Discord's 400 50035, and close() fails the test with the list.
+	 */
+	specCheck?: boolean;
 }
 
 export async function createWorld(extraEnv: Record<string, string> = {}, options: WorldOptions = {}): Promise<World> {
 	if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
-	const discord = await startDiscordEmulator({ ...options.discord, token: TOKEN, applicationId: APP_ID });
+	const checkBody = options.specCheck === false ? {} : { checkBody: specIssues };
+	const discord = await startDiscordEmulator({ ...checkBody, ...options.discord, token: TOKEN, applicationId: APP_ID });
 	const hiapi = await startHiapiEmulator({ apiKey: HIAPI_KEY });
 	const dataDir = mkdtempSync(join(tmpdir(), 'imagine-e2e-'));
 	const guild = discord.guilds[0];
@@ -177,6 +184,7 @@ export async function createWorld(extraEnv: Record<string, string> = {}, options
 			await discord.close();
 			await hiapi.close();
 			rmSync(dataDir, { recursive: true, force: true });
+			assertSpecValid(discord);
 		},
 	};
 }
@@ -264,6 +272,17 @@ export function assertNoSecrets(world: World, bot: BotProcess): void {
 			if (JSON.stringify(r.json ?? '').includes(secret)) throw new Error(`secret leaked into a Discord payload (${r.method} ${r.path.slice(0, 40)})`);
 		}
 	}
+}
+
+/** Fails if Discord's OpenAPI spec refused any body the bot sent (the emulator answered those with 400 50035). */
+export function assertSpecValid(discord: DiscordEmulator): void {
+	const invalid = discord.invalidPayloads();
+	if (invalid.length === 0) return;
+	const lines = invalid.map(
+		(r) =>
+			`${r.method} ${r.path.replace(/\/[\w-]{60,}/, '/<token>')}: ${(r.bodyIssues ?? []).map((i) => `${formatPath(i.path)}: ${i.message} [${i.code}]`).join('; ')}`,
+	);
+	throw new Error(`Discord's OpenAPI spec refused ${invalid.length} request bod${invalid.length === 1 ? 'y' : 'ies'} the bot sent:\n  ${lines.join('\n  ')}`);
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

@@ -1,11 +1,11 @@
 /**
  * Legacy (non-v2) message components as Discord validates them: up to 5 action rows, each with up to 5
  * buttons or one select; button styles decide custom_id/url; custom ids unique within the message. Also the
- * field checks modals share (strings, integers, string selects) and the component ids Discord assigns.
+ * field checks modals and Components V2 (components-v2.ts) share, and the component ids Discord assigns.
  * Sources: docs.discord.com components/reference (Action Row, Button, String Select, Anatomy of a Component,
  * Legacy Message Component Behavior).
  */
-import { ButtonStyle, ComponentType, MessageFlags } from 'discord-api-types/v10';
+import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import type { FormErrors } from './replies.js';
 import { isRecord } from './util.js';
 
@@ -123,7 +123,7 @@ export function checkStringSelect(errors: FormErrors, path: Path, select: Json, 
 }
 
 /** Style 1-4 need custom_id and no url; 5 (link) needs url and no custom_id; 6 (premium) needs sku_id. Label ≤ 80, and a label or an emoji. */
-function checkButton(errors: FormErrors, path: Path, button: Json, seen: Set<string>): void {
+export function checkButton(errors: FormErrors, path: Path, button: Json, seen: Set<string>): void {
 	const style = button.style;
 	if (typeof style !== 'number' || !Number.isInteger(style) || style < ButtonStyle.Primary || style > ButtonStyle.Premium) {
 		errors.add([...path, 'style'], 'BASE_TYPE_CHOICES', 'Value must be one of {1, 2, 3, 4, 5, 6}.');
@@ -154,7 +154,7 @@ function checkButton(errors: FormErrors, path: Path, button: Json, seen: Set<str
 	}
 }
 
-function checkActionRow(errors: FormErrors, path: Path, row: unknown, seen: Set<string>): void {
+export function checkActionRow(errors: FormErrors, path: Path, row: unknown, seen: Set<string>): void {
 	if (!isRecord(row)) {
 		errors.add(path, 'DICT_TYPE_CONVERT', 'Only dictionaries may be used in a DictType');
 		return;
@@ -192,17 +192,17 @@ function checkActionRow(errors: FormErrors, path: Path, row: unknown, seen: Set<
 }
 
 /**
- * Validates a message's `components` (errors at ['components', ...]) and returns them with ids assigned.
- * Components v2 (flag 1 << 15) layouts are not modelled: they are stored with ids but not validated.
+ * Validates a message's `components` (errors at ['components', ...]) and returns them with ids assigned. With
+ * `legacy` false (IS_COMPONENTS_V2 messages) the layout rules are components-v2.ts's, checked by the caller.
  */
-export function validateMessageComponents(raw: unknown, flags: number, errors: FormErrors): Json[] {
+export function validateMessageComponents(raw: unknown, legacy: boolean, errors: FormErrors): Json[] {
 	if (raw === null || raw === undefined) return [];
 	if (!Array.isArray(raw)) {
 		errors.add(['components'], 'LIST_TYPE_CONVERT', 'Only iterables may be used in a ListType');
 		return [];
 	}
 	const before = errors.count;
-	if ((flags & MessageFlags.IsComponentsV2) === 0) {
+	if (legacy) {
 		if (raw.length > MAX_ACTION_ROWS) errors.add(['components'], 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_ACTION_ROWS} or fewer in length.`);
 		const seen = new Set<string>();
 		raw.forEach((row: unknown, i) => checkActionRow(errors, ['components', i], row, seen));
@@ -231,14 +231,16 @@ export function assignComponentIds(components: Json[]): Json[] {
 		const out: Json = { ...c, id: typeof c.id === 'number' && c.id !== 0 ? c.id : take() };
 		if (Array.isArray(c.components)) out.components = c.components.filter(isRecord).map(copy);
 		if (isRecord(c.component)) out.component = copy(c.component);
+		if (isRecord(c.accessory)) out.accessory = copy(c.accessory);
 		return out;
 	};
 	return components.map(copy);
 }
 
+/** Nested components: a row's or container's `components`, a Label's `component`, a Section's `accessory`. */
 function children(c: Json): Json[] {
 	const list = Array.isArray(c.components) ? c.components.filter(isRecord) : [];
-	return isRecord(c.component) ? [...list, c.component] : list;
+	return [...list, ...[c.component, c.accessory].filter(isRecord)];
 }
 
 /** The button with `customId` in a message's (or modal's) component tree. */

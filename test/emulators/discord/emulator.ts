@@ -4,7 +4,12 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type APIMessage, type APIModalInteractionResponseCallbackData, GatewayDispatchEvents } from 'discord-api-types/v10';
+import {
+	type APIApplicationCommandOptionChoice,
+	type APIMessage,
+	type APIModalInteractionResponseCallbackData,
+	GatewayDispatchEvents,
+} from 'discord-api-types/v10';
 import { GUILDS_INTENT, Gateway } from './gateway.js';
 import { HttpFront } from './http.js';
 import { type CreatedInteraction, createButtonClick, createInteraction, createModalSubmit } from './interactions.js';
@@ -40,7 +45,7 @@ export class Emulator implements DiscordEmulator {
 	constructor(opts: DiscordEmulatorOptions) {
 		this.state = new EmulatorState(opts);
 		this.gateway = new Gateway(this.state);
-		this.http = new HttpFront(this.state, this.recorder, buildRoutes(this.state));
+		this.http = new HttpFront(this.state, this.recorder, buildRoutes(this.state), opts.checkBody);
 		this.guilds = this.state.guilds;
 		this.requests = this.recorder.requests;
 		this.identifies = this.gateway.identifies;
@@ -75,6 +80,15 @@ export class Emulator implements DiscordEmulator {
 	sendInteraction(opts: InteractionOptions): SentInteraction {
 		this.requireSession();
 		return this.dispatch(createInteraction(this.state, opts));
+	}
+
+	sendAutocomplete(opts: InteractionOptions): SentInteraction {
+		this.requireSession();
+		return this.dispatch(createInteraction(this.state, opts, true));
+	}
+
+	autocompleteChoices(interactionId: string): APIApplicationCommandOptionChoice[] | undefined {
+		return this.state.interactions.get(interactionId)?.choices;
 	}
 
 	clickButton(opts: ClickButtonOptions): SentInteraction {
@@ -133,6 +147,10 @@ export class Emulator implements DiscordEmulator {
 	originalMessage(interactionId: string): APIMessage | undefined {
 		const originalId = this.state.interactions.get(interactionId)?.originalId;
 		return originalId === undefined ? undefined : this.state.liveMessage(originalId);
+	}
+
+	invalidPayloads(): RecordedRequest[] {
+		return this.requests.filter((r) => r.bodyIssues !== undefined);
 	}
 
 	channelMessages(channelId: string): RecordedRequest[] {

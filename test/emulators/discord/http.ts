@@ -5,20 +5,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseBody } from './multipart.js';
 import type { Recorder } from './recording.js';
-import { type Reply, NOT_FOUND } from './replies.js';
+import { type Reply, FormErrors, NOT_FOUND } from './replies.js';
 import { type Route, runRoute } from './router.js';
 import type { EmulatorState } from './state.js';
-import type { RecordedRequest } from './types.js';
+import type { BodyCheck, RecordedRequest } from './types.js';
 
 export class HttpFront {
 	private readonly state: EmulatorState;
 	private readonly recorder: Recorder;
 	private readonly routes: readonly Route[];
+	private readonly checkBody: BodyCheck | undefined;
 
-	constructor(state: EmulatorState, recorder: Recorder, routes: readonly Route[]) {
+	constructor(state: EmulatorState, recorder: Recorder, routes: readonly Route[], checkBody?: BodyCheck) {
 		this.state = state;
 		this.recorder = recorder;
 		this.routes = routes;
+		this.checkBody = checkBody;
 	}
 
 	/** The server's request listener. */
@@ -73,6 +75,9 @@ export class HttpFront {
 			status: 0,
 		};
 
+		const issues = isApi && parsed.json !== undefined && !parsed.fromFields ? this.checkBody?.(method, record.path, parsed.json) : undefined;
+		if (issues?.length) record.bodyIssues = issues;
+
 		let reply: Reply;
 		const fault = this.recorder.faultFor(method, record);
 		if (fault) {
@@ -81,6 +86,10 @@ export class HttpFront {
 			reply = parsed.error;
 		} else if (!isApi) {
 			reply = this.serveAttachment(method, segments);
+		} else if (issues?.length) {
+			const errors = new FormErrors();
+			for (const issue of issues) errors.add(issue.path, issue.code, issue.message);
+			reply = errors.reply()!;
 		} else {
 			reply = runRoute(this.routes, this.state.token, method, apiSegments, {
 				params: {},

@@ -5,11 +5,13 @@
  *
  * Fidelity goals: the error codes and status codes Discord uses for the mistakes a bot can make (late or
  * double acknowledgements, expired tokens, empty or oversized messages, attachment ids that match no
- * upload), resume semantics (missed events are replayed) and the 429 headers discord.js honours.
+ * upload), resume semantics (missed events are replayed) and the 429 headers discord.js honours. With
+ * `checkBody` (the e2e harness passes Discord's OpenAPI spec) every body is also judged by the spec first.
  *
  * Layout (each module imports only the ones listed before it):
  * - types.ts: the public interfaces; util.ts: constants, snowflakes, users; replies.ts: replies and error bodies
- * - components.ts: message component rules; modals.ts: modal rules and submissions
+ * - components.ts: message component rules; components-v2.ts: Components V2 rules and media; modals.ts: modal
+ *   rules and submissions; autocomplete.ts: autocomplete answers
  * - multipart.ts: request bodies; messages.ts: message validation and building
  * - scale.ts: realistic guilds at scale and Discord's sharding arithmetic
  * - state.ts: shared state and the message registry; payloads.ts: guild/member/channel payloads derived from it
@@ -23,6 +25,8 @@ import { Emulator } from './emulator.js';
 import type { DiscordEmulator, DiscordEmulatorOptions } from './types.js';
 
 export type {
+	BodyCheck,
+	BodyIssue,
 	ClickButtonOptions,
 	DiscordEmulator,
 	DiscordEmulatorOptions,

@@ -1,10 +1,11 @@
 /**
  * Interactions the emulator dispatches, as INTERACTION_CREATE payloads (discord-api-types v10 shapes): chat
- * input commands (guild or DM, with data.resolved), button clicks (MESSAGE_COMPONENT, with the message) and
- * modal submits (MODAL_SUBMIT), plus the state kept to judge the bot's responses to each.
+ * input commands (guild or DM, with data.resolved) and their autocompletes, button clicks (MESSAGE_COMPONENT,
+ * with the message) and modal submits (MODAL_SUBMIT), plus the state kept to judge the bot's responses to each.
  */
 import { randomBytes } from 'node:crypto';
 import {
+	type APIApplicationCommandInteractionDataOption,
 	type APIBaseInteraction,
 	type APIChatInputApplicationCommandInteractionData,
 	type APIMessage,
@@ -13,6 +14,7 @@ import {
 	type APIUser,
 	type ChannelFlags,
 	type MessageFlags,
+	ApplicationCommandOptionType,
 	ApplicationCommandType,
 	ChannelType,
 	ComponentType,
@@ -112,7 +114,7 @@ function register(
 	name: string,
 	ctx: Context,
 	data: unknown,
-	extra: { message?: APIMessage; sourceMessageId?: string; triggeringId?: string },
+	extra: { message?: APIMessage; sourceMessageId?: string; triggeringId?: string; focusedType?: number },
 	pending: PendingDispatch[],
 ): CreatedInteraction {
 	const id = snowflake();
@@ -136,14 +138,40 @@ function register(
 		followUpIds: new Set(),
 		...(extra.sourceMessageId ? { sourceMessageId: extra.sourceMessageId } : {}),
 		...(extra.triggeringId ? { triggeringId: extra.triggeringId } : {}),
+		...(extra.focusedType === undefined ? {} : { focusedType: extra.focusedType }),
 	};
 	state.interactions.set(id, interaction);
 	state.interactionsByToken.set(token, interaction);
 	return { interaction, payload, pending };
 }
 
-/** A chat input command (type 2). */
-export function createInteraction(state: EmulatorState, opts: InteractionOptions): CreatedInteraction {
+/** Options that may be focused in an autocomplete: STRING, INTEGER, NUMBER (docs: application-commands, Autocomplete). */
+const AUTOCOMPLETE_TYPES: ReadonlySet<number> = new Set([
+	ApplicationCommandOptionType.String,
+	ApplicationCommandOptionType.Integer,
+	ApplicationCommandOptionType.Number,
+]);
+
+/** The options with `focused: true`, subcommands included. */
+function focusedOptions(options: readonly APIApplicationCommandInteractionDataOption[]): APIApplicationCommandInteractionDataOption[] {
+	return options.flatMap((o) => [
+		...('focused' in o && o.focused === true ? [o] : []),
+		...('options' in o && Array.isArray(o.options) ? focusedOptions(o.options) : []),
+	]);
+}
+
+/**
+ * A chat input command (type 2), or with `autocomplete` the APPLICATION_COMMAND_AUTOCOMPLETE (type 4) Discord
+ * sends while the user types: exactly one STRING, INTEGER or NUMBER option focused, its value the text typed.
+ */
+export function createInteraction(state: EmulatorState, opts: InteractionOptions, autocomplete = false): CreatedInteraction {
+	let focusedType: number | undefined;
+	if (autocomplete) {
+		const focused = focusedOptions(opts.options ?? []);
+		if (focused.length !== 1) throw new Error(`discord emulator: an autocomplete needs exactly one option with focused: true (got ${focused.length})`);
+		if (!AUTOCOMPLETE_TYPES.has(focused[0]!.type)) throw new Error(`discord emulator: option type ${focused[0]!.type} cannot autocomplete (only 3, 4, 10)`);
+		focusedType = focused[0]!.type;
+	}
 	const pending: PendingDispatch[] = [];
 	const ctx = context(state, opts, pending);
 	const resolved = resolveOptions(
@@ -160,7 +188,8 @@ export function createInteraction(state: EmulatorState, opts: InteractionOptions
 		...(resolved ? { resolved } : {}),
 		...(ctx.guildId ? { guild_id: ctx.guildId } : {}),
 	};
-	return register(state, InteractionType.ApplicationCommand, opts.commandName, ctx, data, {}, pending);
+	const type = autocomplete ? InteractionType.ApplicationCommandAutocomplete : InteractionType.ApplicationCommand;
+	return register(state, type, opts.commandName, ctx, data, focusedType === undefined ? {} : { focusedType }, pending);
 }
 
 /** The message a forced click on an unknown message claims to come from. */

@@ -1,5 +1,6 @@
-/** Message validation and building: content, embeds, attachments (PNG sizes), components (components.ts) and flags. */
+/** Message validation and building: content, embeds, attachments (PNG sizes), components (components.ts, components-v2.ts) and flags. */
 import { type APIAttachment, type APIEmbed, type APIMessage, type APIUser, MessageFlags, MessageType } from 'discord-api-types/v10';
+import { refuseLegacyFields, resolveV2Components, validateV2Components } from './components-v2.js';
 import { validateMessageComponents } from './components.js';
 import { type Reply, FormErrors, apiError } from './replies.js';
 import type { RecordedFile } from './types.js';
@@ -167,9 +168,19 @@ export function buildMessage(
 	// An edit turns a deferred "thinking..." message into a real one.
 	if (options.isEdit) flags &= ~MessageFlags.Loading;
 
-	// Omitted: kept; null or []: removed; else validated (legacy layout unless the message is components v2).
-	const components =
-		'components' in data ? (validateMessageComponents(data.components, flags, errors) as APIMessage['components'] & object) : (base?.components ?? []);
+	// IS_COMPONENTS_V2 can be set by an edit but never unset.
+	if ((base?.flags ?? 0) & MessageFlags.IsComponentsV2) flags |= MessageFlags.IsComponentsV2;
+	const v2 = (flags & MessageFlags.IsComponentsV2) !== 0;
+	if (v2) {
+		refuseLegacyFields(errors, data, content, embeds);
+		const names = new Set([...attachments.map((a) => a.filename), ...files.map((f) => f.filename)]);
+		if (Array.isArray(data.components)) validateV2Components(data.components, errors, names);
+	}
+	// Omitted: kept; null or []: removed; else validated (the legacy layout, or components-v2.ts's above).
+	let components =
+		'components' in data ? (validateMessageComponents(data.components, !v2, errors) as APIMessage['components'] & object) : (base?.components ?? []);
+	if (v2 && 'components' in data)
+		components = resolveV2Components(components as unknown as Record<string, unknown>[], attachments) as unknown as typeof components;
 
 	const invalid = errors.reply();
 	if (invalid) return { ok: false, reply: invalid };

@@ -4,6 +4,8 @@ import type { RecordedFile } from './types.js';
 
 export interface ParsedBody {
 	json?: unknown;
+	/** The json came from plain form fields (strings), not from JSON or payload_json. */
+	fromFields?: true;
 	files: RecordedFile[];
 	error?: Reply;
 }
@@ -96,7 +98,7 @@ export function parseBody(raw: Buffer, contentType: string | undefined): ParsedB
 			}
 		}
 		// Bodies sent with appendToFormData put their fields next to the files instead of in payload_json.
-		if (json === undefined && Object.keys(fields).length > 0) json = fields;
+		if (json === undefined && Object.keys(fields).length > 0) return { json: fields, fromFields: true, files };
 		return json === undefined ? { files } : { json, files };
 	}
 	try {

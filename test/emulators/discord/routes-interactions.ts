@@ -1,6 +1,6 @@
 /**
  * REST routes for interaction responses: POST /interactions/:id/:token/callback (which response types each
- * interaction type allows, and what each does to @original) and the interaction webhook (follow-ups,
+ * interaction type allows, and what each does to @original; autocompletes take only type 8) and the interaction webhook (follow-ups,
  * GET/PATCH/DELETE of @original and follow-up messages), with Discord's timing rules. Every message made or
  * changed here goes to the message registry.
  */
@@ -15,6 +15,7 @@ import {
 	MessageReferenceType,
 	MessageType,
 } from 'discord-api-types/v10';
+import { validateChoices } from './autocomplete.js';
 import { buildMessage } from './messages.js';
 import { validateModal } from './modals.js';
 import { messageContext } from './payloads.js';
@@ -32,6 +33,7 @@ const R = InteractionResponseType;
  * MODAL_SUBMIT). A modal submit counts as component-based when the modal was opened from a message component.
  */
 function allowedResponses(interaction: InteractionState): ReadonlySet<number> {
+	if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return new Set([R.ApplicationCommandAutocompleteResult]);
 	if (interaction.type === InteractionType.MessageComponent)
 		return new Set([R.ChannelMessageWithSource, R.DeferredChannelMessageWithSource, R.DeferredMessageUpdate, R.UpdateMessage, R.Modal]);
 	if (interaction.type === InteractionType.ModalSubmit) {
@@ -46,6 +48,7 @@ function allowedResponses(interaction: InteractionState): ReadonlySet<number> {
 
 const KIND: Record<InteractionState['type'], string> = {
 	[InteractionType.ApplicationCommand]: 'an application command',
+	[InteractionType.ApplicationCommandAutocomplete]: 'an application command autocomplete',
 	[InteractionType.MessageComponent]: 'a message component',
 	[InteractionType.ModalSubmit]: 'a modal submit',
 };
@@ -106,6 +109,10 @@ export function interactionCallback(state: EmulatorState, ctx: RouteContext): Re
 			message = built.message;
 		}
 		interaction.originalId = source.id;
+	} else if (type === R.ApplicationCommandAutocompleteResult) {
+		const answer = validateChoices(body.data, interaction.focusedType ?? 3);
+		if (!answer.ok) return withId(answer.reply);
+		interaction.choices = answer.choices;
 	} else {
 		const modal = validateModal(body.data);
 		if (!modal.ok) return withId(modal.reply);

@@ -3,7 +3,15 @@
  * of messages the bot made, and the users, roles, DM channels, commands and attachments the REST routes and the
  * gateway both read and write.
  */
-import type { APIMessage, APIModalInteractionResponseCallbackData, APIRole, APIUser, InteractionType, UserFlags } from 'discord-api-types/v10';
+import type {
+	APIApplicationCommandOptionChoice,
+	APIMessage,
+	APIModalInteractionResponseCallbackData,
+	APIRole,
+	APIUser,
+	InteractionType,
+	UserFlags,
+} from 'discord-api-types/v10';
 import type { DiscordEmulatorOptions, EmulatedGuild, RecordedFile } from './types.js';
 import { DEFAULT_SHAPE, childId, guildIds, recommendedShards } from './scale.js';
 import { BOT_USERNAME, makeUser, snowflake } from './util.js';
@@ -12,7 +20,7 @@ export interface InteractionState {
 	id: string;
 	token: string;
 	sentAt: number;
-	type: InteractionType.ApplicationCommand | InteractionType.MessageComponent | InteractionType.ModalSubmit;
+	type: InteractionType.ApplicationCommand | InteractionType.ApplicationCommandAutocomplete | InteractionType.MessageComponent | InteractionType.ModalSubmit;
 	/** Command name, or the component's / modal's custom_id. */
 	name: string;
 	guildId: string | null;
@@ -37,6 +45,10 @@ export interface InteractionState {
 	triggeringId?: string;
 	/** The modal the interaction was answered with (callback type 9), component ids assigned. */
 	modal?: APIModalInteractionResponseCallbackData;
+	/** Autocomplete: the focused option's type (3, 4 or 10), which the choices' values must match. */
+	focusedType?: number;
+	/** Autocomplete: the choices the interaction was answered with (callback type 8). */
+	choices?: APIApplicationCommandOptionChoice[];
 }
 
 export class EmulatorState {

@@ -1,5 +1,10 @@
 /** Public API of the Discord emulator: its options, what it records, and the handle tests drive it with. */
-import type { APIApplicationCommandInteractionDataOption, APIMessage, APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
+import type {
+	APIApplicationCommandInteractionDataOption,
+	APIApplicationCommandOptionChoice,
+	APIMessage,
+	APIModalInteractionResponseCallbackData,
+} from 'discord-api-types/v10';
 
 export interface DiscordEmulatorOptions {
 	/** The valid bot token; anything else gets REST 401 / gateway close 4004. */
@@ -15,6 +20,21 @@ export interface DiscordEmulatorOptions {
 	scale?: { guilds: number } & GuildShape;
 	/** session_start_limit.max_concurrency of GET /gateway/bot: 1 for most bots (the default), 16 and up for large ones. */
 	maxConcurrency?: number;
+	/**
+	 * Judges each JSON body (a multipart request's payload_json) before the route does, e.g. against Discord's
+	 * OpenAPI spec (test/support/discord-openapi.ts); issues are answered with 400 50035 as Discord does.
+	 */
+	checkBody?: BodyCheck;
+}
+
+/** Issues with a request body ([] or undefined: nothing to object to). */
+export type BodyCheck = (method: string, path: string, body: unknown) => BodyIssue[] | undefined;
+
+/** Why a body checker refuses a request: where, a Discord-style error code, a readable message. */
+export interface BodyIssue {
+	path: Array<string | number>;
+	code: string;
+	message: string;
 }
 
 /** What a realistic guild holds (defaults: 40 channels, 30 roles, 20 emojis, 1,200 members). */
@@ -51,6 +71,8 @@ export interface RecordedRequest {
 	status: number;
 	/** Set for interaction callbacks and webhook calls whose id/token belongs to a known interaction. */
 	interactionId?: string;
+	/** What `checkBody` refused in the body (also when a scripted fault answered instead). */
+	bodyIssues?: BodyIssue[];
 }
 
 export interface EmulatedUser {
@@ -175,6 +197,14 @@ export interface DiscordEmulator {
 	 * a disconnected session gets it on RESUME.
 	 */
 	sendInteraction(opts: InteractionOptions): SentInteraction;
+	/**
+	 * Dispatches an APPLICATION_COMMAND_AUTOCOMPLETE interaction (type 4) as Discord sends while a user types:
+	 * `options` must hold exactly one STRING, INTEGER or NUMBER option with `focused: true` (its value the text
+	 * typed so far). It accepts only callback type 8, within 3 s, with ≤ 25 choices of the focused option's type.
+	 */
+	sendAutocomplete(opts: InteractionOptions): SentInteraction;
+	/** The choices the autocomplete was answered with (callback type 8); undefined before an accepted answer. */
+	autocompleteChoices(interactionId: string): APIApplicationCommandOptionChoice[] | undefined;
 	/** The gateway sessions (one per shard the bot identified), including disconnected ones that may resume. */
 	sessions(): ShardSession[];
 	/** The shard count GET /gateway/bot recommends (about one per 1,000 guilds). */
@@ -219,6 +249,8 @@ export interface DiscordEmulator {
 	failNext(match: FaultMatch, status: number, body?: unknown, times?: number): void;
 	/** Closes every gateway socket with `code` (default 4000: the client resumes). */
 	closeGateway(code?: number): void;
+	/** Requests whose body `checkBody` refused, in order. */
+	invalidPayloads(): RecordedRequest[];
 	/** POST /v10/channels/:id/messages requests, in order (all statuses, including 403 from denyChannel). */
 	channelMessages(channelId: string): RecordedRequest[];
 	close(): Promise<void>;
