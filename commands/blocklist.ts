@@ -47,20 +47,20 @@ export default {
 				const raw = interaction.options.getString('term', true);
 				const result = await s.blocklist.add(guildId, interaction.user.id, raw);
 				if (!result.ok) throw new UserError(result.why);
-				await reply('Term blocked', BLOCKLIST_TEXT.added(raw.trim(), result.count, MAX_TERMS));
+				await reply(BLOCKLIST_TEXT.addedTitle, BLOCKLIST_TEXT.added(raw.trim(), result.count, MAX_TERMS));
 				return;
 			}
 			case 'remove': {
 				const raw = interaction.options.getString('term', true);
 				const result = await s.blocklist.remove(guildId, interaction.user.id, raw);
 				if (!result.ok) throw new UserError(result.why);
-				await reply('Term allowed again', BLOCKLIST_TEXT.removed(raw.trim(), result.count));
+				await reply(BLOCKLIST_TEXT.removedTitle, BLOCKLIST_TEXT.removed(raw.trim(), result.count));
 				return;
 			}
 			case 'list': {
 				const terms = await s.blocklist.terms(guildId);
 				const text = truncate(BLOCKLIST_TEXT.list(terms), 4096);
-				await reply(`Blocked terms (${terms.length} of ${MAX_TERMS})`, text);
+				await reply(BLOCKLIST_TEXT.listTitle(terms.length, MAX_TERMS), text);
 				return;
 			}
 		}

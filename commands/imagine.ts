@@ -14,6 +14,7 @@ import {
 import type { Command, Services } from '../src/command.js';
 import { REMIX_FIELDS, buildCustomId, type CustomId } from '../src/records/custom-id.js';
 import { isJob, type Job } from '../src/records/job.js';
+import { REMIX_FORM } from '../src/messages/cards.js';
 import { TEXT } from '../src/messages/texts.js';
 import { truncate } from '../src/util/text.js';
 import { UserError } from '../src/messages/user-error.js';
@@ -43,7 +44,7 @@ const data = {
 
 function checkRatio(raw: string | undefined): string {
 	const ratio = raw ?? '1:1';
-	if (!(ASPECT_RATIOS as readonly string[]).includes(ratio)) throw new UserError(`Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}.`);
+	if (!(ASPECT_RATIOS as readonly string[]).includes(ratio)) throw new UserError(TEXT.badRatio(ASPECT_RATIOS));
 	return ratio;
 }
 
@@ -77,11 +78,11 @@ async function sourceJob(interaction: ButtonInteraction | ModalSubmitInteraction
 function remixModal(job: Job): APIModalInteractionResponseCallbackData {
 	return {
 		custom_id: buildCustomId({ command: 'imagine', action: 'remix-form', jobId: job.id }),
-		title: 'Remix this image',
+		title: REMIX_FORM.title,
 		components: [
 			{
 				type: ComponentType.Label,
-				label: 'Prompt',
+				label: REMIX_FORM.prompt,
 				component: {
 					type: ComponentType.TextInput,
 					custom_id: REMIX_FIELDS.prompt,
@@ -94,7 +95,7 @@ function remixModal(job: Job): APIModalInteractionResponseCallbackData {
 			},
 			{
 				type: ComponentType.Label,
-				label: 'Aspect ratio',
+				label: REMIX_FORM.aspectRatio,
 				component: {
 					type: ComponentType.StringSelect,
 					custom_id: REMIX_FIELDS.aspectRatio,

@@ -1,7 +1,7 @@
 // What every /budget handler gets (the invocation's context), and the amount and member parsing they share.
 import type { APIEmbed, ChatInputCommandInteraction, User } from 'discord.js';
 import type { Services } from '../../src/command.js';
-import { inert } from '../../src/messages/format.js';
+import { BUDGET } from '../../src/messages/budget-texts.js';
 import { UserError } from '../../src/messages/user-error.js';
 import { parseUsd } from '../../src/util/money.js';
 
@@ -28,15 +28,13 @@ export function parseAmount(raw: string, allowOff: boolean): number | null {
 	if (allowOff && OFF.test(raw.trim())) return null;
 	const micros = parseUsd(raw, 2);
 	if (micros === undefined || micros > MAX_AMOUNT_MICROS) {
-		throw new UserError(
-			`"${inert(raw)}" is not a valid amount: use dollars from 0 to 10,000 with at most 2 decimals (e.g. 5 or 2.50)${allowOff ? ", or 'off'" : ''}.`,
-		);
+		throw new UserError(BUDGET.badAmount(raw, allowOff));
 	}
 	return micros;
 }
 
 /** The member a subcommand is about; bots have no budget. */
 export function targetOf(raw: User): User {
-	if (raw.bot) throw new UserError('Bots do not have image budgets.');
+	if (raw.bot) throw new UserError(BUDGET.botTarget);
 	return raw;
 }

@@ -10,6 +10,7 @@ import {
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Command } from '../../src/command.js';
+import { BUDGET } from '../../src/messages/budget-texts.js';
 import { COLOR } from '../../src/messages/format.js';
 import { UserError } from '../../src/messages/user-error.js';
 import type { BudgetContext, SubHandler } from './context.js';
@@ -120,11 +121,9 @@ const isSubName = (name: string): name is SubName => Object.hasOwn(handlers, nam
 export default {
 	data,
 	async execute(interaction, services) {
-		if (!interaction.inGuild()) throw new UserError('`/budget` works only in a server.');
+		if (!interaction.inGuild()) throw new UserError(BUDGET.onlyInServer);
 		// Server settings can widen who sees the command, so check the member's permissions too.
-		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
-			throw new UserError('You need the Manage Server permission to manage budgets.');
-		}
+		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) throw new UserError(BUDGET.needsManageServer);
 		const sub = interaction.options.getSubcommand(true);
 		const context: BudgetContext = {
 			interaction,

@@ -63,6 +63,9 @@ export function resultButtons(jobId: string): APIActionRowComponent<APIButtonCom
 	};
 }
 
+/** The Remix button's form: its title and its two fields' labels. */
+export const REMIX_FORM = { title: 'Remix this image', prompt: 'Prompt', aspectRatio: 'Aspect ratio' } as const;
+
 export interface ImageFile {
 	bytes: Buffer;
 	extension: string;

@@ -1,6 +1,6 @@
 // messages/: every text a member or moderator reads, the image card, and UserError.
 // Everything a member or moderator reads: short, specific, friendly, never a stack trace or upstream text.
-import type { Standing } from '../budget/ledger-core.js';
+import type { CapNote, Standing } from '../budget/ledger-core.js';
 import type { LimitSource } from '../budget/limits.js';
 import type { HiapiErrorKind } from '../hiapi/index.js';
 import type { AuditEntry } from '../records/audit.js';
@@ -94,6 +94,7 @@ export const TEXT = {
 			: `Your prompt matches the blocked term "${inert(term)}" (shown because you can manage this server). You were not charged.`,
 	badPrompt: (length: number, max: number) =>
 		length === 0 ? 'Your prompt is empty. Describe the image you want.' : `Your prompt is too long (${length} characters; the limit is ${max}).`,
+	badRatio: (ratios: readonly string[]) => `Aspect ratio must be one of ${ratios.join(', ')}.`,
 } as const;
 
 /** /blocklist's answers. Terms are shown as the moderator typed them, inert. */
@@ -108,6 +109,9 @@ export const BLOCKLIST_TEXT = {
 	added: (term: string, count: number, max: number) =>
 		`Prompts containing **${inert(term)}** (in any case, with accents, invisible characters or look-alike letters, as whole words) are now refused. ${count} of ${max} terms used.`,
 	removed: (term: string, count: number) => `**${inert(term)}** is no longer blocked. ${count} term${count === 1 ? '' : 's'} left.`,
+	addedTitle: 'Term blocked',
+	removedTitle: 'Term allowed again',
+	listTitle: (count: number, max: number) => `Blocked terms (${count} of ${max})`,
 	list: (terms: readonly string[]) => (terms.length ? terms.map((t) => `• ${inert(t)}`).join('\n') : 'No terms are blocked. Add one with `/blocklist add`.'),
 } as const;
 
@@ -142,3 +146,14 @@ export function auditLine(e: AuditEntry): string {
 				: `${e.old ?? '—'} → ${e.new ?? '—'}`;
 	return `${discordTime(e.at)} <@${e.moderatorId}> **${e.action}**${target}: ${what}`;
 }
+
+/** The log channel's posts: its first message, each budget or blocklist change, and the 80 % / 100 % cap notes. */
+export const MOD_LOG_TEXT = {
+	hello: (moderatorId: string) => `📒 Budget changes and cap notes for this server will be posted here (set by <@${moderatorId}>).`,
+	changeTitle: '📒 Budget change',
+	capTitle: (threshold: number) => `⚠️ ${threshold} % of the cap`,
+	cap: (note: CapNote) =>
+		note.threshold === 100
+			? `This server has used its whole image budget for the period: ${formatUsd(note.spent)} of ${formatUsd(note.cap)}. New images are refused until it resets ${resetText(note.period.resetsAt)}.`
+			: `This server has used ${note.threshold} % of its image budget for the period: ${formatUsd(note.spent)} of ${formatUsd(note.cap)}. It resets ${resetText(note.period.resetsAt)}.`,
+} as const;

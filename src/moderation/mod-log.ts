@@ -5,9 +5,8 @@ import type { AuditEntry } from '../records/audit.js';
 import type { CapNote } from '../budget/ledger-core.js';
 import type { GuildSettings } from '../records/budget.js';
 import type { Logger } from '../log.js';
-import { auditLine } from '../messages/texts.js';
-import { COLOR, resetText } from '../messages/format.js';
-import { formatUsd } from '../util/money.js';
+import { auditLine, MOD_LOG_TEXT } from '../messages/texts.js';
+import { COLOR } from '../messages/format.js';
 
 /** Posting a message in a channel by id (implemented over discord.js REST in bot.ts: no cache needed). */
 export interface ChannelPoster {
@@ -27,7 +26,7 @@ export class ModLog {
 	async tryChannel(channelId: string, moderatorId: string): Promise<ChannelCheck> {
 		try {
 			await this.poster.post(channelId, {
-				embeds: [{ color: COLOR.info, description: `📒 Budget changes and cap notes for this server will be posted here (set by <@${moderatorId}>).` }],
+				embeds: [{ color: COLOR.info, description: MOD_LOG_TEXT.hello(moderatorId) }],
 			});
 			return { ok: true };
 		} catch (error) {
@@ -37,17 +36,13 @@ export class ModLog {
 	}
 
 	changed(entry: AuditEntry): void {
-		void this.post(entry.guildId, { color: COLOR.info, title: '📒 Budget change', description: auditLine(entry) }, { action: entry.action });
+		void this.post(entry.guildId, { color: COLOR.info, title: MOD_LOG_TEXT.changeTitle, description: auditLine(entry) }, { action: entry.action });
 	}
 
 	capReached(note: CapNote): void {
-		const text =
-			note.threshold === 100
-				? `This server has used its whole image budget for the period: ${formatUsd(note.spent)} of ${formatUsd(note.cap)}. New images are refused until it resets ${resetText(note.period.resetsAt)}.`
-				: `This server has used ${note.threshold} % of its image budget for the period: ${formatUsd(note.spent)} of ${formatUsd(note.cap)}. It resets ${resetText(note.period.resetsAt)}.`;
 		void this.post(
 			note.guildId,
-			{ color: note.threshold === 100 ? COLOR.error : COLOR.warn, title: `⚠️ ${note.threshold} % of the cap`, description: text },
+			{ color: note.threshold === 100 ? COLOR.error : COLOR.warn, title: MOD_LOG_TEXT.capTitle(note.threshold), description: MOD_LOG_TEXT.cap(note) },
 			{ threshold: note.threshold },
 		);
 	}

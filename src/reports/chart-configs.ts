@@ -2,6 +2,7 @@
 // (horizontal bars labelled with amount and images), with the plugins that draw their extras.
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { Chart, type ChartConfiguration, type Plugin } from 'chart.js';
+import { REPORT } from '../messages/report-texts.js';
 import { formatUsd, MICROS_PER_USD } from '../util/money.js';
 import { COLORS, font, text } from './chart-theme.js';
 import type { ReportData } from './report-data.js';
@@ -9,12 +10,6 @@ import type { ReportData } from './report-data.js';
 const MAX_LABEL = 26;
 // Server-side: no animation frames, no resize observer, no pointer events; one canvas pixel per chart pixel.
 const STATIC = { animation: false as const, responsive: false, devicePixelRatio: 1, events: [] as never[] };
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-function dayLabel(date: string): string {
-	const [, m, d] = date.split('-').map(Number);
-	return m && d ? `${MONTHS[m - 1] ?? ''} ${d}` : date;
-}
 
 const usdTick = (v: number | string) => formatUsd(Math.round(Number(v)));
 
@@ -28,11 +23,11 @@ export function daysConfig(data: ReportData): ChartConfiguration<'bar' | 'line',
 	return {
 		type: 'bar',
 		data: {
-			labels: data.days.map((d) => dayLabel(d.date)),
+			labels: data.days.map((d) => REPORT.day(d.date)),
 			datasets: [
 				{
 					type: 'bar',
-					label: 'Per day',
+					label: REPORT.perDayLegend,
 					data: perDay,
 					yAxisID: 'yDay',
 					backgroundColor: COLORS.blurple,
@@ -42,7 +37,7 @@ export function daysConfig(data: ReportData): ChartConfiguration<'bar' | 'line',
 				},
 				{
 					type: 'line',
-					label: 'Period total',
+					label: REPORT.periodTotalLegend,
 					data: cumulative,
 					yAxisID: 'yTotal',
 					borderColor: COLORS.green,
@@ -57,7 +52,7 @@ export function daysConfig(data: ReportData): ChartConfiguration<'bar' | 'line',
 					: [
 							{
 								type: 'line' as const,
-								label: `Cap ${formatUsd(cap)}`,
+								label: REPORT.capLegend(cap),
 								data: [],
 								yAxisID: 'yTotal',
 								borderColor: COLORS.red,
@@ -93,7 +88,7 @@ export function daysConfig(data: ReportData): ChartConfiguration<'bar' | 'line',
 					beginAtZero: true,
 					suggestedMax: emptyMax,
 					ticks: { callback: usdTick, precision: 0, maxTicksLimit: 8 },
-					title: { display: true, text: 'per day', color: COLORS.blurple },
+					title: { display: true, text: REPORT.perDayAxis, color: COLORS.blurple },
 				},
 				yTotal: {
 					position: 'right',
@@ -102,7 +97,7 @@ export function daysConfig(data: ReportData): ChartConfiguration<'bar' | 'line',
 					grace: '5%', // keeps the cap line off the plot's top edge
 					grid: { drawOnChartArea: false },
 					ticks: { callback: usdTick, precision: 0, maxTicksLimit: 8, color: COLORS.green },
-					title: { display: true, text: 'period total', color: COLORS.green },
+					title: { display: true, text: REPORT.periodTotalAxis, color: COLORS.green },
 				},
 			},
 		},
@@ -138,7 +133,7 @@ function capLine(cap: number): Plugin<'bar' | 'line'> {
 		afterDatasetsDraw(chart) {
 			const p = at(chart);
 			if (!p) return;
-			const label = `cap ${formatUsd(cap)}`;
+			const label = REPORT.capChip(cap);
 			p.c.save();
 			p.c.font = font(17, true);
 			const w = p.c.measureText(label).width;
@@ -187,8 +182,7 @@ function barLabels(top: ReportData['top']): Plugin<'bar'> {
 				const t = top[i];
 				if (!t) return;
 				const w = text(c, formatUsd(t.spentMicros), bar.x + 10, bar.y, COLORS.text, font(17));
-				const images = `${t.images.toLocaleString('en-US')} image${t.images === 1 ? '' : 's'}`;
-				text(c, `  ·  ${images}`, bar.x + 10 + w, bar.y, COLORS.muted, font(17));
+				text(c, REPORT.images(t.images), bar.x + 10 + w, bar.y, COLORS.muted, font(17));
 			});
 			c.restore();
 		},

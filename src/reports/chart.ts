@@ -13,6 +13,7 @@ import {
 	PointElement,
 	type ChartConfiguration,
 } from 'chart.js';
+import { REPORT } from '../messages/report-texts.js';
 import { formatUsd } from '../util/money.js';
 import { daysConfig, topConfig } from './chart-configs.js';
 import { COLORS, fit, font, FONT_FAMILY, text } from './chart-theme.js';
@@ -59,12 +60,12 @@ export async function renderReport(data: ReportData): Promise<Buffer> {
 	const width = REPORT_WIDTH - 2 * PAD;
 	drawChart(ctx, daysConfig(data), PAD, DAYS_TOP, width, DAYS_H);
 	// Section headings sit on the same row as the chart's legend.
-	text(ctx, 'Spend per day', PAD, DAYS_TOP + 20, COLORS.text, font(22, true));
-	text(ctx, 'Top spenders', PAD, TOP_TOP + 20, COLORS.text, font(22, true));
+	text(ctx, REPORT.spendPerDay, PAD, DAYS_TOP + 20, COLORS.text, font(22, true));
+	text(ctx, REPORT.topSpenders, PAD, TOP_TOP + 20, COLORS.text, font(22, true));
 	const noSpend = data.totalMicros === 0 && data.top.length === 0 && data.days.every((d) => d.spentMicros === 0);
 	if (data.top.length > 0) drawChart(ctx, topConfig(data), PAD, TOP_TOP, width, TOP_H);
 	else {
-		const message = noSpend ? 'No spend yet this period' : 'No per-user spend recorded this period';
+		const message = noSpend ? REPORT.noSpend : REPORT.noMemberSpend;
 		text(ctx, message, REPORT_WIDTH / 2, TOP_TOP + TOP_H / 2, COLORS.muted, font(30, true), 'center');
 	}
 	return canvas.encode('png');
@@ -87,12 +88,12 @@ function drawHeader(ctx: SKRSContext2D, data: ReportData): void {
 	text(ctx, fit(ctx, data.title, REPORT_WIDTH - 2 * PAD), PAD, 42, COLORS.text, font(34, true));
 	let x = PAD;
 	const put = (str: string, color: string) => (x += text(ctx, str, x, 86, color, font(22)));
-	put(`${data.periodLabel}  ·  spent `, COLORS.muted);
+	put(REPORT.spentLead(data.periodLabel), COLORS.muted);
 	put(formatUsd(data.totalMicros), COLORS.text);
 	if (data.capMicros !== undefined && data.capMicros > 0) {
-		put(` of the ${formatUsd(data.capMicros)} server cap  ·  `, COLORS.muted);
+		put(REPORT.ofCap(data.capMicros), COLORS.muted);
 		// Integer percent of the cap, rounded down so 99.9 % never reads as "100 %".
 		const pct = Math.floor((data.totalMicros * 100) / data.capMicros);
-		put(`${pct}% used`, pct >= 100 ? COLORS.red : pct >= 80 ? COLORS.yellow : COLORS.green);
+		put(REPORT.used(pct), pct >= 100 ? COLORS.red : pct >= 80 ? COLORS.yellow : COLORS.green);
 	}
 }

@@ -2,9 +2,8 @@
 // /budget report: the current period's spend per day against the cap and the top 10 spenders, as a PNG.
 import type { Ledger } from '../budget/ledger.js';
 import type { Logger } from '../log.js';
+import { REPORT } from '../messages/report-texts.js';
 import { spendPerDay } from './spend-per-day.js';
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 let warnedFont = false;
 
@@ -16,14 +15,6 @@ export async function reportPng(ledger: Ledger, guildId: string, guildName: stri
 		ledger.vault.counters(guildId, period.key, '0'),
 		ledger.settings(guildId),
 	]);
-	const start = new Date(period.start);
-	const label = period.key.startsWith('m')
-		? `${MONTHS[start.getUTCMonth()] ?? ''} ${start.getUTCFullYear()}`
-		: period.key.startsWith('w')
-			? `week of ${start.toISOString().slice(0, 10)}`
-			: period.key.startsWith('d')
-				? start.toISOString().slice(0, 10)
-				: 'all time (last 31 days)';
 	// Loaded on first use: the chart engine costs ~20 MiB that a bot nobody asks for a report never needs.
 	const { renderReport, reportFontAvailable } = await import('./chart.js');
 	if (!warnedFont && !reportFontAvailable()) {
@@ -31,11 +22,11 @@ export async function reportPng(ledger: Ledger, guildId: string, guildName: stri
 		logger.warn('no font installed: /budget report charts have no text (install fonts-dejavu-core; the Docker image has it)');
 	}
 	return renderReport({
-		title: `Image spend${guildName ? ` · ${guildName}` : ''}`,
-		periodLabel: `${label} (UTC)`,
+		title: REPORT.title(guildName),
+		periodLabel: REPORT.period(period.key, period.start),
 		days: days.map((d) => ({ date: d.date, spentMicros: d.spent })),
 		...(settings.cap !== undefined ? { capMicros: settings.cap } : {}),
-		top: top.map((t) => ({ label: t.name ? `@${t.name}` : t.userId, spentMicros: t.spent, images: t.images })),
+		top: top.map((t) => ({ label: REPORT.spender(t.name, t.userId), spentMicros: t.spent, images: t.images })),
 		totalMicros: counters.pool.spent,
 	});
 }
