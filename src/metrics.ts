@@ -40,7 +40,7 @@ export function createMetrics() {
 		}),
 		callbacks: new Counter({
 			name: 'imagine_bot_hiapi_callbacks_total',
-			help: 'hiapi callbacks received, by result (woke, duplicate, unknown, refused_signature, refused_stale, bad_body, …)',
+			help: 'hiapi callbacks received, by result (woke, duplicate, unknown, relayed, refused_signature, refused_stale, bad_body, body_timeout, too_large, relay_refused, …)',
 			labelNames: ['result'] as const,
 			registers: [registry],
 		}),

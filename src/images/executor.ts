@@ -185,7 +185,8 @@ export class JobExecutor {
 				'job failed; refunded',
 			);
 			const contentFilter = error instanceof HiapiError && /nsfw|safety|moderat|content|policy/i.test(`${error.code ?? ''} ${error.upstreamMessage ?? ''}`);
-			await this.deliver(job, { content: failureMessage(kind, job.id, { contentFilter }) }, log).catch(() => undefined);
+			const download = error instanceof HiapiError && error.code === 'DOWNLOAD_DEADLINE';
+			await this.deliver(job, { content: failureMessage(kind, job.id, { contentFilter, download }) }, log).catch(() => undefined);
 		} finally {
 			this.progressors.delete(job.id);
 		}

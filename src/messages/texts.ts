@@ -27,7 +27,11 @@ export function refusalMessage(reason: RefusalReason, s: Standing, price: number
 const NOT_CHARGED = 'You were not charged.';
 
 /** The message for a job that ended without an image, by what went wrong. */
-export function failureMessage(kind: HiapiErrorKind | 'internal' | 'undeliverable', ref: string, detail?: { contentFilter?: boolean }): string {
+export function failureMessage(
+	kind: HiapiErrorKind | 'internal' | 'undeliverable',
+	ref: string,
+	detail?: { contentFilter?: boolean; download?: boolean },
+): string {
 	const text = (() => {
 		switch (kind) {
 			case 'invalid_input':
@@ -40,6 +44,8 @@ export function failureMessage(kind: HiapiErrorKind | 'internal' | 'undeliverabl
 			case 'unavailable':
 				return 'The image service is busy right now. Try again in a minute.';
 			case 'timeout':
+				// The image was made; fetching it from the image service ran out of time.
+				if (detail?.download) return "The image was made but the bot couldn't fetch it from the image service in time. Try again.";
 				return 'The image took too long to generate, so the bot gave up.';
 			case 'auth':
 				return 'The bot is misconfigured (its image service key was refused). Please tell a moderator.';

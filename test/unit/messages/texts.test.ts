@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCKLIST_TEXT, TEXT, auditLine } from '../../../src/messages/texts.js';
+import { BLOCKLIST_TEXT, TEXT, auditLine, failureMessage } from '../../../src/messages/texts.js';
 import type { AuditEntry } from '../../../src/records/audit.js';
 import { HOSTILE, liveMarkup, rendered } from './hostile.js';
 
@@ -45,5 +45,16 @@ describe('texts that echo member text', () => {
 
 	it('never says @everyone or @here so that Discord would read it', () => {
 		expect(BLOCKLIST_TEXT.list(['@everyone', '@here'])).toBe('• @\u200Beveryone\n• @\u200Bhere');
+	});
+});
+
+describe('failure texts', () => {
+	it('tells a download that ran out of time apart from a generation that did, and says nothing was charged', () => {
+		const generation = failureMessage('timeout', '1');
+		const download = failureMessage('timeout', '1', { download: true });
+		expect(generation).toContain('took too long to generate');
+		expect(download).toContain("couldn't fetch it from the image service in time");
+		expect(download).not.toContain('generate');
+		for (const text of [generation, download]) expect(text).toMatch(/You were not charged\.$/);
 	});
 });
