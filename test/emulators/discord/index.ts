@@ -15,9 +15,10 @@
  * - multipart.ts: request bodies; messages.ts: message validation and building
  * - scale.ts: realistic guilds at scale and Discord's sharding arithmetic
  * - state.ts: shared state and the message registry; payloads.ts: guild/member/channel payloads derived from it
- * - resolved.ts: roles, channels and data.resolved; interactions.ts: INTERACTION_CREATE payloads (commands,
+ * - resolved.ts: roles, channels and data.resolved; placement.ts: locale, context, owners and the places the bot
+ *   is not in; interactions.ts: INTERACTION_CREATE payloads (commands,
  *   button clicks, modal submits); gateway.ts: the WebSocket gateway
- * - router.ts: route matching; commands.ts, routes-interactions.ts, routes-messages.ts, routes.ts: the REST routes
+ * - router.ts: route matching; commands-validate.ts: command rules; commands.ts, routes-interactions.ts, routes-messages.ts, routes.ts: the REST routes
  * - recording.ts: the request log, its queries and scripted faults; http.ts: the HTTP front
  * - emulator.ts: the DiscordEmulator handle wiring them together; index.ts: the entry point
  */

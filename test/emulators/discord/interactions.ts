@@ -4,6 +4,7 @@
  * with the message) and modal submits (MODAL_SUBMIT), plus the state kept to judge the bot's responses to each.
  */
 import { randomBytes } from 'node:crypto';
+import type { Locale } from 'discord-api-types/v10';
 import {
 	type APIApplicationCommandInteractionDataOption,
 	type APIBaseInteraction,
@@ -20,15 +21,15 @@ import {
 	ComponentType,
 	InteractionContextType,
 	InteractionType,
-	Locale,
 	MessageType,
 } from 'discord-api-types/v10';
 import { findButton } from './components.js';
 import { modalSubmission } from './modals.js';
 import { dmChannelFor, memberBase } from './payloads.js';
+import { OUTSIDER_APP_PERMISSIONS, type Placement, defaultChannel, foreignGuildOf, groupDm, placementGuild, resolvePlacement } from './placement.js';
 import { type PendingDispatch, ensureRoles, guildChannel, resolveOptions } from './resolved.js';
 import type { EmulatorState, InteractionState } from './state.js';
-import type { ClickButtonOptions, EmulatedRole, EmulatedUser, InteractionOptions, SubmitModalOptions } from './types.js';
+import type { ClickButtonOptions, EmulatedRole, EmulatedUser, InteractionOptions, InteractionPlacement, SubmitModalOptions } from './types.js';
 import { DEFAULT_APP_PERMISSIONS, DEFAULT_ATTACHMENT_LIMIT, DEFAULT_MEMBER_PERMISSIONS, DEFAULT_USER, iso, makeUser, snowflake } from './util.js';
 
 type DispatchedType = InteractionState['type'];
@@ -41,7 +42,7 @@ export interface CreatedInteraction {
 	pending: PendingDispatch[];
 }
 
-interface Who {
+interface Who extends InteractionPlacement {
 	guildId?: string | null;
 	channelId?: string;
 	user?: EmulatedUser;
@@ -60,51 +61,50 @@ interface Context {
 	permissions: string;
 	memberRoles: string[];
 	appPermissions: string;
+	placement: Placement;
 }
 
-/** Fields every interaction has: who, where (guild + member, or DM + user), permissions, locale. */
+/** Fields every interaction has: who, where (guild + member, or DM + user), permissions, locale, context, owners. */
 function context(state: EmulatorState, who: Who, pending: PendingDispatch[]): Context {
 	const user = makeUser(who.user ?? DEFAULT_USER);
 	state.knownUsers.set(user.id, user);
-	const guildId = who.guildId === null ? null : (who.guildId ?? state.guilds[0]?.id ?? null);
+	const guildId = placementGuild(state, who.guildId, who.context);
+	const channelId = who.channelId ?? (guildId === null && who.context !== 2 ? dmChannelFor(state, user).id : defaultChannel(state, guildId));
+	const placement = resolvePlacement(state, who, guildId, channelId, user.id);
 	const permissions = who.permissions ?? DEFAULT_MEMBER_PERMISSIONS;
 	const memberRoles = guildId === null ? [] : (who.memberRoles ?? []);
-	const appPermissions = who.appPermissions ?? DEFAULT_APP_PERMISSIONS;
+	const appPermissions = who.appPermissions ?? (placement.outsider ? OUTSIDER_APP_PERMISSIONS : DEFAULT_APP_PERMISSIONS);
 	const common = {
 		application_id: state.applicationId,
 		version: 1 as const,
 		app_permissions: appPermissions,
-		locale: Locale.EnglishUS,
+		locale: placement.locale as Locale,
 		entitlements: [],
 		attachment_size_limit: who.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_LIMIT,
+		authorizing_integration_owners: placement.owners,
+		context: placement.context,
 	};
+	const out = { user, guildId, channelId, permissions, memberRoles, appPermissions, placement };
 	if (guildId === null) {
-		const channelId = who.channelId ?? dmChannelFor(state, user).id;
-		const fields: BaseFields = {
-			...common,
-			user,
-			channel_id: channelId,
-			channel: { id: channelId, type: ChannelType.DM, flags: 0 as ChannelFlags, last_message_id: null, recipients: [user] },
-			authorizing_integration_owners: { '1': user.id },
-			context: InteractionContextType.BotDM,
-		};
-		return { fields, user, guildId, channelId, permissions, memberRoles, appPermissions };
+		const channel =
+			placement.context === InteractionContextType.PrivateChannel
+				? (groupDm(channelId, user) as unknown as NonNullable<BaseFields['channel']>)
+				: { id: channelId, type: ChannelType.DM as const, flags: 0 as ChannelFlags, last_message_id: null, recipients: [user] };
+		return { ...out, fields: { ...common, user, channel_id: channelId, channel } };
 	}
-	ensureRoles(state, guildId, memberRoles, who.resolvedRoles ?? [], pending);
+	// A guild that did not add the bot sends it no guild events.
+	if (!placement.outsider) ensureRoles(state, guildId, memberRoles, who.resolvedRoles ?? [], pending);
 	if (who.memberRoles) state.memberRoles.set(`${guildId}:${user.id}`, memberRoles);
-	const channelId = who.channelId ?? state.guilds.find((g) => g.id === guildId)?.channelIds[0] ?? snowflake();
 	const fields: BaseFields = {
 		...common,
 		guild_id: guildId,
-		guild: { id: guildId, locale: Locale.EnglishUS, features: [] },
-		guild_locale: Locale.EnglishUS,
+		guild: { id: guildId, locale: placement.guildLocale as Locale, features: [] },
+		guild_locale: placement.guildLocale as Locale,
 		member: { ...memberBase(state), user, permissions, roles: memberRoles },
 		channel_id: channelId,
 		channel: guildChannel(state, guildId, channelId),
-		authorizing_integration_owners: { '0': guildId },
-		context: InteractionContextType.Guild,
 	};
-	return { fields, user, guildId, channelId, permissions, memberRoles, appPermissions };
+	return { ...out, fields };
 }
 
 /** Gives the interaction an id and token, records its state and builds the payload. */
@@ -133,6 +133,10 @@ function register(
 		memberRoles: ctx.memberRoles,
 		appPermissions: ctx.appPermissions,
 		attachmentSizeLimit: ctx.fields.attachment_size_limit,
+		owners: ctx.placement.owners,
+		locale: ctx.placement.locale,
+		guildLocale: ctx.placement.guildLocale,
+		context: ctx.placement.context,
 		payload,
 		acknowledged: false,
 		followUpIds: new Set(),
@@ -224,8 +228,13 @@ export function createButtonClick(state: EmulatorState, opts: ClickButtonOptions
 		if (button.disabled === true) throw new Error(`discord emulator: button '${opts.customId}' is disabled; pass force to send anyway`);
 	}
 	const channelId = stored?.channel_id ?? state.guilds[0]?.channelIds[0] ?? snowflake();
-	const isDm = [...state.dmChannels.values()].some((dm) => dm.id === channelId);
-	const guildId = opts.guildId !== undefined ? opts.guildId : isDm ? null : (state.guildOfChannel(channelId)?.id ?? state.guilds[0]?.id ?? null);
+	const isDm = [...state.dmChannels.values()].some((dm) => dm.id === channelId) || state.privateChannels.has(channelId);
+	const guildId =
+		opts.guildId !== undefined
+			? opts.guildId
+			: isDm
+				? null
+				: (state.guildOfChannel(channelId)?.id ?? foreignGuildOf(state, channelId) ?? state.guilds[0]?.id ?? null);
 	const pending: PendingDispatch[] = [];
 	const ctx = context(state, { ...opts, guildId, channelId }, pending);
 	const message = stored ?? strangerMessage(state, opts.messageId, channelId);
@@ -254,6 +263,10 @@ export function createModalSubmit(state: EmulatorState, opts: SubmitModalOptions
 			memberRoles: opts.memberRoles ?? opener.memberRoles,
 			appPermissions: opener.appPermissions,
 			attachmentSizeLimit: opener.attachmentSizeLimit,
+			locale: opener.locale,
+			guildLocale: opener.guildLocale,
+			context: opener.context,
+			authorizingIntegrationOwners: opener.owners,
 		},
 		pending,
 	);

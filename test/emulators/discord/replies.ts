@@ -19,6 +19,8 @@ export const NOT_FOUND = (): Reply => apiError(404, 0, '404: Not Found');
 export const UNKNOWN_INTERACTION = (): Reply => apiError(404, 10062, 'Unknown interaction');
 export const UNKNOWN_WEBHOOK = (): Reply => apiError(404, 10015, 'Unknown Webhook');
 export const UNKNOWN_MESSAGE = (): Reply => apiError(404, 10008, 'Unknown Message');
+/** A guild or channel the bot is not in (a user install used there). */
+export const MISSING_ACCESS = (): Reply => apiError(403, 50001, 'Missing Access');
 export const UNKNOWN_CHANNEL = (): Reply => apiError(404, 10003, 'Unknown Channel');
 
 /** Discord's 50035 shape: errors nested by path, leaves hold `_errors`. */

@@ -155,9 +155,21 @@ function webhookInteraction(state: EmulatorState, ctx: RouteContext): Interactio
 	return interaction;
 }
 
+/**
+ * "Apps are limited to 5 followup messages per interaction if it was initiated from a user-installed app and isn't
+ * installed in the server (meaning the authorizing integration owners object only contains USER_INSTALL)" (docs:
+ * receiving-and-responding, Create Followup Message); JSON error 40094 "This interaction has hit the maximum
+ * number of follow up messages" (docs: topics/opcodes-and-status-codes). The docs give no HTTP status: 400, as
+ * for the other 400xx request errors.
+ */
+const USER_INSTALL_FOLLOW_UPS = 5;
+
 export function createFollowUp(state: EmulatorState, ctx: RouteContext): Reply {
 	const interaction = webhookInteraction(state, ctx);
 	if (!('token' in interaction)) return interaction;
+	if (!('0' in interaction.owners) && interaction.followUpIds.size >= USER_INSTALL_FOLLOW_UPS) {
+		return { ...apiError(400, 40094, 'This interaction has hit the maximum number of follow up messages'), interactionId: interaction.id };
+	}
 	const context = messageContext(state, interaction.channelId, interaction.attachmentSizeLimit, interactionExtra(state, interaction));
 	const built = buildMessage(null, ctx.json, ctx.files, context, { isEdit: false });
 	if (!built.ok) return { ...built.reply, interactionId: interaction.id };
@@ -194,7 +206,7 @@ function metadata(state: EmulatorState, interaction: InteractionState): APIMessa
 	const base = {
 		id: interaction.id,
 		user: interaction.user,
-		authorizing_integration_owners: interaction.guildId ? { '0': interaction.guildId } : { '1': interaction.user.id },
+		authorizing_integration_owners: interaction.owners,
 	};
 	if (interaction.type === InteractionType.MessageComponent) {
 		return { ...base, type: InteractionType.MessageComponent, interacted_message_id: interaction.sourceMessageId ?? '' };

@@ -5,7 +5,7 @@
  */
 import { getCommands, putCommands } from './commands.js';
 import { botMember, channelObject, dmChannelFor, guildCreate, memberBase } from './payloads.js';
-import { type Reply, UNKNOWN_CHANNEL, apiError, formError } from './replies.js';
+import { type Reply, MISSING_ACCESS, UNKNOWN_CHANNEL, apiError, formError } from './replies.js';
 import { type Route, type RouteContext, defineRoute } from './router.js';
 import { createFollowUp, interactionCallback, webhookMessage } from './routes-interactions.js';
 import { createChannelMessage, deleteChannelMessage } from './routes-messages.js';
@@ -37,6 +37,7 @@ export function buildRoutes(state: EmulatorState): Route[] {
 		r('GET', '/v10/applications/:appId/guilds/:guildId/commands', true, (ctx) => getCommands(state, ctx, ctx.params.guildId ?? null)),
 		r('PUT', '/v10/applications/:appId/guilds/:guildId/commands', true, (ctx) => putCommands(state, ctx, ctx.params.guildId ?? null)),
 		r('GET', '/v10/guilds/:guildId', true, (ctx) => {
+			if (state.foreignGuilds.has(ctx.params.guildId ?? '')) return MISSING_ACCESS();
 			const guild = state.guilds.find((g) => g.id === ctx.params.guildId);
 			if (!guild) return apiError(404, 10004, 'Unknown Guild');
 			const { channels: _channels, members: _members, ...rest } = guildCreate(state, guild);
@@ -44,6 +45,7 @@ export function buildRoutes(state: EmulatorState): Route[] {
 		}),
 		r('GET', '/v10/guilds/:guildId/members/:userId', true, (ctx) => getMember(state, ctx)),
 		r('GET', '/v10/channels/:channelId', true, (ctx) => {
+			if (state.isOutsideChannel(ctx.params.channelId ?? '')) return MISSING_ACCESS();
 			const channel = channelObject(state, ctx.params.channelId ?? '');
 			return channel ? { status: 200, body: channel } : UNKNOWN_CHANNEL();
 		}),
@@ -78,6 +80,7 @@ function application(state: EmulatorState): Record<string, unknown> {
 }
 
 function getMember(state: EmulatorState, ctx: RouteContext): Reply {
+	if (state.foreignGuilds.has(ctx.params.guildId ?? '')) return MISSING_ACCESS();
 	const guild = state.guilds.find((g) => g.id === ctx.params.guildId);
 	if (!guild) return apiError(404, 10004, 'Unknown Guild');
 	const userId = ctx.params.userId ?? '';

@@ -31,6 +31,12 @@ export interface InteractionState {
 	memberRoles: string[];
 	appPermissions: string;
 	attachmentSizeLimit: number;
+	/** authorizing_integration_owners sent; without '0' the app is user-installed only here (5 follow-ups at most). */
+	owners: Record<string, string>;
+	/** The placement sent, reused by a modal submit. */
+	locale: string;
+	guildLocale: string;
+	context: 0 | 1 | 2;
 	/** The INTERACTION_CREATE `d` dispatched, for redelivery. */
 	payload: unknown;
 	acknowledged: boolean;
@@ -73,6 +79,10 @@ export class EmulatorState {
 	readonly guildRoles = new Map<string, Map<string, APIRole>>();
 	/** Each member's roles as last seen in an interaction (`guildId:userId`), for data.resolved.members. */
 	readonly memberRoles = new Map<string, string[]>();
+	/** Guilds seen in interactions that did not add the bot (guild id → channel ids): REST answers 403 Missing Access. */
+	readonly foreignGuilds = new Map<string, Set<string>>();
+	/** Group DMs and DMs between other users seen in interactions (context 2): the bot is not in them. */
+	readonly privateChannels = new Set<string>();
 	/** Channels where POST /channels/:id/messages answers 403 Missing Permissions. */
 	readonly deniedChannels = new Set<string>();
 	readonly startedAt = Date.now();
@@ -130,6 +140,13 @@ export class EmulatorState {
 
 	isDeleted(id: string): boolean {
 		return this.deletedMessages.has(id);
+	}
+
+	/** A channel the bot cannot reach: in a guild that did not add it, or a private channel it is not in. */
+	isOutsideChannel(channelId: string): boolean {
+		if (this.privateChannels.has(channelId)) return true;
+		for (const channels of this.foreignGuilds.values()) if (channels.has(channelId)) return true;
+		return false;
 	}
 
 	/** The guild a channel belongs to (null for a DM channel or an unknown one). */

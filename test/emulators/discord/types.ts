@@ -94,11 +94,37 @@ export interface EmulatedRole {
 	color?: number;
 }
 
-export interface InteractionOptions {
+/**
+ * Where and for whom an interaction is: the user's language, the guild's, the context and the installations
+ * that authorised it (docs: receiving-and-responding, Interaction Object). Defaults are an en-US member of a
+ * guild that added the bot, or the bot's DM.
+ */
+export interface InteractionPlacement {
+	/** The user's client language: one of Discord's codes ('de', 'pt-BR', …), or any string to test bad input. Default 'en-US'. */
+	locale?: string;
+	/** Guild interactions: the guild's preferred locale (also guild.locale). Default 'en-US'. */
+	guildLocale?: string;
+	/**
+	 * 0 guild, 1 the bot's DM, 2 a group DM or a DM between other users (no guild; the bot is not in it).
+	 * Default: 0 with a guild, else 1.
+	 */
+	context?: 0 | 1 | 2;
+	/**
+	 * Keys '0' (guild install) and '1' (user install). Default: { '0': guildId } in a guild the bot is in,
+	 * { '1': userId } elsewhere (its DM, a private channel, a guild that did not add the bot: a user install).
+	 */
+	authorizingIntegrationOwners?: Record<string, string>;
+}
+
+export interface InteractionOptions extends InteractionPlacement {
 	commandName: string;
 	/** As Discord sends them (subcommands nested). */
 	options?: APIApplicationCommandInteractionDataOption[];
-	/** null = DM with the bot (top-level `user`, no `member`, context 1). Default: the first guild. */
+	/**
+	 * null = no guild (top-level `user`, no `member`): the bot's DM, or with context 2 a private channel.
+	 * A guild id the emulator was not started with is a server that did not add the bot (user install):
+	 * its REST routes answer 403 Missing Access. Default: the first guild.
+	 */
 	guildId?: string | null;
 	/** Default: the guild's first channel, or the user's DM channel. */
 	channelId?: string;
@@ -118,7 +144,7 @@ export interface InteractionOptions {
 }
 
 /** A user clicking a button on a message the bot made. */
-export interface ClickButtonOptions {
+export interface ClickButtonOptions extends InteractionPlacement {
 	messageId: string;
 	customId: string;
 	/** Default: the default test user. */
