@@ -359,7 +359,7 @@ describe('after a restart', () => {
 describe('cards posted before Components V2', () => {
 	it('Reroll, Remix and Delete still work on an embed card the earlier version posted in the channel', async () => {
 		const requester = newUserId();
-		const { jobId } = await delivered({ prompt: 'an old lantern', userId: requester, aspectRatio: '3:2' });
+		const { jobId } = await delivered({ prompt: 'an old lantern', userId: requester, aspectRatio: '4:3' });
 		// The earlier version's channel post (its token had expired): text with the mention, the embed card, a top-level row.
 		const row = {
 			type: 1,
@@ -375,7 +375,7 @@ describe('cards posted before Components V2', () => {
 			description: 'an old lantern',
 			fields: [
 				{ name: 'Requested by', value: `<@${requester}>`, inline: true },
-				{ name: 'Aspect ratio', value: '3:2', inline: true },
+				{ name: 'Aspect ratio', value: '4:3', inline: true },
 				{ name: 'Time', value: '3.0 s', inline: true },
 				{ name: 'Cost', value: '$0.05', inline: true },
 				{ name: 'Budget left', value: '$0.95', inline: true },
@@ -401,7 +401,7 @@ describe('cards posted before Components V2', () => {
 		const reroll = click(old, 'reroll', clicker);
 		const rerolled = await outcome(world, bot, reroll.id);
 		expect(rerolled.kind).toBe('delivered');
-		expect(submits(reroll.id)).toEqual([{ model: 'flux-1.1-pro', input: { prompt: 'an old lantern', aspect_ratio: '3:2' } }]);
+		expect(submits(reroll.id)).toEqual([{ model: 'flux-1.1-pro', input: { prompt: 'an old lantern', aspect_ratio: '4:3' } }]);
 		// The new image comes as a card; the old message is untouched.
 		expect(readCard(rerolled.message).v2).toBe(true);
 		expect(readCard(rerolled.message).facts['Rerolled by']).toBe(`<@${clicker}>`);
