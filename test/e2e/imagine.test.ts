@@ -45,8 +45,8 @@ describe('/imagine end to end', () => {
 		// The card: Components V2, nothing in content or embeds (the progress text cleared), everything in one Container.
 		const payload = edit?.json as Record<string, unknown> & { attachments: Array<{ id: string }> };
 		expect(payload.attachments).toEqual([expect.objectContaining({ id: '0' })]);
-		expect(payload.content ?? '').toBe('');
-		expect(payload.embeds ?? []).toEqual([]);
+		expect(payload.content).toBeNull();
+		expect(payload).not.toHaveProperty('embeds');
 		const card = readCard(payload);
 		expect(card.v2).toBe(true);
 		expect(card.topLevel).toEqual([17]);

@@ -124,6 +124,8 @@ describe('restart safety', () => {
 		const post = world.discord.channelMessages(world.channelId).find((m) => readCard(m.json).text.startsWith(`<@${userId}> kill-expire`));
 		expect(post?.files).toHaveLength(1);
 		expect(readCard(post?.json).v2).toBe(true);
+		expect(post?.json).not.toHaveProperty('content');
+		expect(post?.json).not.toHaveProperty('embeds');
 		expect(readCard(post?.json).media).toEqual([`attachment://${post?.files[0]?.filename}`]);
 		expect((post?.json as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: [], users: [userId] });
 	});
