@@ -6,6 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { GatewayIntentBits } from 'discord.js';
 import { createWorld, imagine, newUserId, usage, type BotProcess, type LogLine, type World } from './e2e/harness.js';
 import type { RecordedRequest } from './emulators/discord/index.js';
+import { readCard } from './support/card.js';
 
 const PROMPT = 'a lighthouse on a cliff at dawn, oil painting';
 const ASPECT_RATIO = '16:9';
@@ -43,8 +44,6 @@ function intentNames(bits: number): string {
 		.map(([name]) => name);
 	return names.length ? names.join(', ') : 'none';
 }
-
-type Embed = { description?: string; image?: { url?: string }; fields?: Array<{ name: string; value: string }>; footer?: { text?: string } };
 
 /**
  * Narrates, in timestamp order, what happens for one interaction: Discord requests (from the emulator's
@@ -86,20 +85,20 @@ class Narrator {
 						: `bot answered with interaction response type ${String(type)} ${r.at - this.sentAt} ms after dispatch [HTTP ${r.status}]`,
 				);
 			} else if (r.method === 'PATCH' && r.path.endsWith('/messages/@original')) {
-				const body = r.json as { content?: string; embeds?: Embed[] } | undefined;
-				if (r.files.length === 0) {
+				const body = r.json as { content?: string } | undefined;
+				const card = readCard(r.json);
+				if (!card.v2) {
 					this.add(r.at, `bot edits the reply: "${body?.content ?? ''}" [HTTP ${r.status}]`);
 					continue;
 				}
-				this.finalEdit = r;
-				const embed = body?.embeds?.[0];
+				if (r.files.length > 0) this.finalEdit = r;
 				const file = r.files[0];
 				this.add(
 					r.at,
-					`final reply edit: PATCH /webhooks/<app id>/<interaction token>/messages/@original [HTTP ${r.status}]`,
-					`embed "${embed?.description ?? ''}"${embed?.footer?.text ? ` (footer: ${embed.footer.text})` : ''}`,
-					`fields: ${(embed?.fields ?? []).map((f) => `${f.name} ${f.value}`).join(' · ')}`,
-					`attachment: ${file?.filename} (${file?.data.length} bytes, ${file?.contentType}), embed image ${embed?.image?.url ?? 'none'}`,
+					`final reply edit: PATCH /webhooks/<app id>/<interaction token>/messages/@original, flags IS_COMPONENTS_V2 [HTTP ${r.status}]`,
+					`card text: "${card.text.replace(/\n/g, ' ⏎ ')}"`,
+					`buttons: ${card.buttons.map((b) => b.label).join(' · ')}`,
+					`attachment: ${file ? `${file.filename} (${file.data.length} bytes, ${file.contentType})` : 'none'}, gallery ${card.media.join(', ') || 'none'}`,
 				);
 			}
 		}

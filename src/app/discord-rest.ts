@@ -3,32 +3,35 @@
 // and posts in a channel (the log channel needs no cache and no gateway event).
 import { MessageFlags, Routes, type Client } from 'discord.js';
 import type { Delivery } from '../images/delivery.js';
-import type { Reply } from '../messages/reply.js';
+import { isCard, type Reply } from '../messages/reply.js';
 import type { ChannelPoster } from '../moderation/mod-log.js';
 
 /** Job delivery over the interaction webhook. */
 export function createDelivery(client: Client): Delivery {
-	const payload = (reply: Reply) => ({
-		body: {
-			content: reply.content,
-			embeds: reply.embeds ?? [],
-			attachments: (reply.files ?? []).map((f, i) => ({ id: String(i), filename: f.name })),
-			components: reply.components ?? [],
+	// A card carries the IS_COMPONENTS_V2 flag and no content or embeds; an edit turning the text progress message
+	// into a card must also clear its content (Discord keeps omitted fields, and refuses text beside the flag).
+	const payload = (reply: Reply, edit: boolean) => {
+		const files = reply.files ?? [];
+		const common = {
+			attachments: files.map((f, i) => ({ id: String(i), filename: f.name })),
 			allowed_mentions: { parse: [], users: reply.mentionUsers ?? [] },
-		},
-		files: (reply.files ?? []).map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })),
-	});
+		};
+		const body = isCard(reply)
+			? { ...common, ...(edit ? { content: null } : {}), components: [reply.card], flags: MessageFlags.IsComponentsV2 }
+			: { ...common, content: reply.content, embeds: reply.embeds ?? [], components: reply.components ?? [] };
+		return { body, files: files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })) };
+	};
 	return {
 		async editOriginal(job, reply) {
-			await client.rest.patch(Routes.webhookMessage(job.applicationId, job.token, '@original'), { ...payload(reply), auth: false });
+			await client.rest.patch(Routes.webhookMessage(job.applicationId, job.token, '@original'), { ...payload(reply, true), auth: false });
 		},
 		async postInChannel(job, reply) {
-			await client.rest.post(Routes.channelMessages(job.channelId), payload(reply));
+			await client.rest.post(Routes.channelMessages(job.channelId), payload(reply, false));
 		},
 		async followUp(job, reply, { ephemeral }) {
-			const { body, files } = payload(reply);
+			const { body, files } = payload(reply, false);
 			await client.rest.post(Routes.webhook(job.applicationId, job.token), {
-				body: { ...body, flags: ephemeral ? MessageFlags.Ephemeral : 0 },
+				body: { ...body, flags: ('flags' in body ? body.flags : 0) | (ephemeral ? MessageFlags.Ephemeral : 0) },
 				files,
 				auth: false,
 			});

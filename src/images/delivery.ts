@@ -4,7 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from '../records/job.js';
 import type { Logger } from '../log.js';
-import type { Reply } from '../messages/reply.js';
+import { withMention } from '../messages/cards.js';
+import { isCard, type Reply } from '../messages/reply.js';
 import { truncate } from '../util/text.js';
 
 /** Interaction tokens live 15 minutes; stop using one a little before that. */
@@ -47,7 +48,10 @@ export async function deliverReply(delivery: Delivery, job: Job, reply: Reply, l
 	}
 	if (!job.canPostInChannel) return 'undeliverable';
 	try {
-		await delivery.postInChannel(job, { ...reply, content: truncate(`<@${job.userId}> ${reply.content}`, 2000), mentionUsers: [job.userId] });
+		const post = isCard(reply)
+			? withMention(reply, job.userId)
+			: { ...reply, content: truncate(`<@${job.userId}> ${reply.content}`, 2000), mentionUsers: [job.userId] };
+		await delivery.postInChannel(job, post);
 		return 'channel';
 	} catch (error) {
 		log.error({ err: error, channelId: job.channelId }, 'posting in the channel failed');

@@ -1,11 +1,19 @@
-// The card of a delivered image: the embed (prompt, who asked, ratio, time, cost, budget left), its buttons,
-// and the whole message (the image attached, or a link when it is larger than Discord allows here).
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+// The card of a delivered image (Components V2): a Container holding the image (a Media Gallery), a Text Display
+// (prompt, who asked, ratio, time, cost, budget left) and its buttons; a link instead when the image is too large.
+import {
+	ButtonStyle,
+	ComponentType,
+	type APIActionRowComponent,
+	type APIButtonComponent,
+	type APIComponentInContainer,
+	type APIContainerComponent,
+	type APITextDisplayComponent,
+} from 'discord.js';
 import { buildCustomId } from '../records/custom-id.js';
 import { formatUsd } from '../util/money.js';
 import { truncate } from '../util/text.js';
 import { COLOR, discordTime, inert } from './format.js';
-import type { Reply } from './reply.js';
+import type { CardReply } from './reply.js';
 
 export interface DeliveredInfo {
 	prompt: string;
@@ -13,30 +21,34 @@ export interface DeliveredInfo {
 	seconds: number;
 	price: number;
 	remaining: number;
-	/** Who asked (and paid): named in the embed so everyone sees whose image it is. */
+	/** Who asked (and paid): named on the card so everyone sees whose image it is. */
 	requesterId: string;
 	kind: 'imagine' | 'reroll' | 'remix';
-	fileName?: string;
 }
 
 const KIND_LABEL = { imagine: 'Requested by', reroll: 'Rerolled by', remix: 'Remixed by' } as const;
+/** Discord's limit for all the Text Displays of a message together. */
+const MAX_CARD_TEXT = 4000;
+/** Room kept for the requester mention the channel fallback puts in front. */
+const MENTION_ROOM = 32;
 
-export function imageEmbed(d: DeliveredInfo): APIEmbed {
-	return {
-		color: COLOR.ok,
-		// Shown as typed, but inert: a prompt formats nothing, links nothing and mentions no one under the bot's name.
-		description: truncate(inert(d.prompt), 4096),
-		...(d.fileName ? { image: { url: `attachment://${d.fileName}` } } : {}),
-		fields: [
-			// A mention inside an embed never pings anyone.
-			{ name: KIND_LABEL[d.kind], value: `<@${d.requesterId}>`, inline: true },
-			{ name: 'Aspect ratio', value: d.aspectRatio, inline: true },
-			{ name: 'Time', value: `${d.seconds.toFixed(1)} s`, inline: true },
-			{ name: 'Cost', value: formatUsd(d.price), inline: true },
-			{ name: 'Budget left', value: formatUsd(d.remaining), inline: true },
-		],
-		footer: { text: 'FLUX 1.1 Pro' },
-	};
+/** The small line under the prompt. A mention here never pings: every send names whom it may ping. */
+export function cardFacts(d: DeliveredInfo): string {
+	const facts = [
+		`${KIND_LABEL[d.kind]} <@${d.requesterId}>`,
+		`Aspect ratio ${d.aspectRatio}`,
+		`Time ${d.seconds.toFixed(1)} s`,
+		`Cost ${formatUsd(d.price)}`,
+		`Budget left ${formatUsd(d.remaining)}`,
+		'FLUX 1.1 Pro',
+	];
+	return `-# ${facts.join(' · ')}`;
+}
+
+/** The prompt (shown as typed, but inert: it formats nothing, links nothing, mentions no one), an optional note, the facts. */
+function cardText(d: DeliveredInfo, note: string | undefined): APITextDisplayComponent {
+	const rest = `${note === undefined ? '' : `\n${note}`}\n${cardFacts(d)}`;
+	return { type: ComponentType.TextDisplay, content: truncate(inert(d.prompt), MAX_CARD_TEXT - MENTION_ROOM - rest.length) + rest };
 }
 
 /** The row under every delivered image. Labels keep the words; the custom ids carry the job to load. */
@@ -72,22 +84,36 @@ export interface ImageFile {
 	contentType: string;
 }
 
-/** The finished message: the image attached, or (too large to attach here) a link, with when it expires. */
-export function resultReply(jobId: string, info: DeliveredInfo, image: ImageFile | undefined, link: { url: string; expiresAt: number | undefined }): Reply {
-	const components = [resultButtons(jobId)];
+/** The finished message: the image attached and shown, or (too large to attach here) a link, with when it expires. */
+export function resultReply(jobId: string, info: DeliveredInfo, image: ImageFile | undefined, link: { url: string; expiresAt: number | undefined }): CardReply {
+	const card = (children: APIComponentInContainer[]): APIContainerComponent => ({
+		type: ComponentType.Container,
+		accent_color: COLOR.ok,
+		components: children,
+	});
 	if (image) {
 		const fileName = `imagine-${jobId}.${image.extension}`;
 		return {
-			content: '',
-			embeds: [imageEmbed({ ...info, fileName })],
+			card: card([
+				{ type: ComponentType.MediaGallery, items: [{ media: { url: `attachment://${fileName}` } }] },
+				cardText(info, undefined),
+				resultButtons(jobId),
+			]),
 			files: [{ name: fileName, data: image.bytes, contentType: image.contentType }],
-			components,
 		};
 	}
 	const expiry = link.expiresAt === undefined ? '' : ` (it expires ${discordTime(link.expiresAt, 'R')})`;
-	return {
-		content: `The image is larger than Discord allows here, so here is a link${expiry}:\n${link.url}`,
-		embeds: [imageEmbed(info)],
-		components,
-	};
+	const note = `The image is larger than Discord allows here, so here is a link${expiry}:\n${link.url}`;
+	return { card: card([cardText(info, note), resultButtons(jobId)]) };
+}
+
+/** The card posted in the channel (the reply's token expired): the requester is named, and pinged, first. */
+export function withMention(reply: CardReply, userId: string): CardReply {
+	let named = false;
+	const components = reply.card.components.map((c): APIComponentInContainer => {
+		if (c.type !== ComponentType.TextDisplay || named) return c;
+		named = true;
+		return { ...c, content: `<@${userId}> ${c.content}` };
+	});
+	return { ...reply, card: { ...reply.card, components }, mentionUsers: [userId] };
 }

@@ -6,6 +6,7 @@ import { createWorld, imagine, newUserId, usage, type BotProcess, type LogLine, 
 import type { RecordedRequest, SentInteraction } from '../emulators/discord/index.js';
 import { makePng } from '../emulators/png.js';
 import { envInt, MemSampler, mib, ms, percentile, readCpuSeconds, readMem, sortNum, type Build } from './util.js';
+import { readCard } from '../support/card.js';
 
 const BURST = envInt('BENCH_BURST', 200);
 const USERS = envInt('BENCH_USERS', 50);
@@ -211,7 +212,7 @@ async function burst(world: World, build: Build): Promise<BurstResult> {
 	const discordReqs = world.discord.requests.slice(discordFrom).filter((r) => r.interactionId !== undefined && burstIds.has(r.interactionId));
 	const finalEdits = discordReqs.filter((r) => r.method === 'PATCH' && r.files.length > 0);
 	const progressEdits = discordReqs.filter(
-		(r) => r.method === 'PATCH' && r.files.length === 0 && !String((r.json as { content?: string }).content).startsWith('⚠️'),
+		(r) => r.method === 'PATCH' && r.files.length === 0 && !readCard(r.json).v2 && !String((r.json as { content?: string }).content).startsWith('⚠️'),
 	);
 	const failedDiscord = discordReqs.filter((r) => r.status >= 400);
 	const deliveredIds = new Set(finalEdits.filter((r) => r.status === 200).map((r) => r.interactionId));

@@ -1,6 +1,7 @@
 // /blocklist through the real bot: moderators only, audited with budget changes, and a blocked prompt is
 // refused privately for /imagine, Reroll and Remix with nothing sent to hiapi and nothing charged.
-import type { APIActionRowComponent, APIApplicationCommandInteractionDataOption, APIButtonComponentWithCustomId, APIEmbed, APIMessage } from 'discord.js';
+import type { APIApplicationCommandInteractionDataOption, APIEmbed, APIMessage } from 'discord.js';
+import { readCard } from '../support/card.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, imagine, newUserId, outcome, replyContent, usage, type BotProcess, type World } from './harness.js';
 
@@ -99,7 +100,9 @@ describe('a blocked prompt', () => {
 		const sent = imagine(world, { prompt: 'a silver hare at dusk', userId: requester });
 		const done = await outcome(world, bot, sent.id);
 		const message = done.message as APIMessage;
-		const ids = ((message.components ?? []) as APIActionRowComponent<APIButtonComponentWithCustomId>[]).flatMap((r) => r.components.map((b) => b.custom_id));
+		// The card's buttons, inside its Container.
+		const ids = readCard(message).buttons.map((b) => b.custom_id);
+		expect(ids).toEqual([`imagine:reroll:${sent.id}`, `imagine:remix:${sent.id}`, `imagine:delete:${sent.id}`]);
 		await embedOf(blocklist('add', 'silver hare').id);
 
 		const clicker = newUserId();

@@ -1,10 +1,11 @@
 // Reroll, Remix and Delete under every image, through the real bot and the Discord emulator: charged to
 // whoever clicks, new messages for new images, buttons that survive restarts and pruning, and untrusted ids.
 import KeyvSqlite from '@keyv/sqlite';
-import type { APIActionRowComponent, APIButtonComponentWithCustomId, APIEmbed, APIMessage } from 'discord.js';
+import { ComponentType, type APIButtonComponentWithCustomId, type APIMessage } from 'discord.js';
 import Keyv from 'keyv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, imagine, newUserId, outcome, replyContent, usage, type BotProcess, type World } from './harness.js';
+import { readCard } from '../support/card.js';
+import { TOKEN, createWorld, imagine, newUserId, outcome, replyContent, usage, type BotProcess, type World } from './harness.js';
 
 const MANAGE_MESSAGES = String((1n << 13n) | (1n << 10n) | (1n << 11n));
 /** A second server the bot is in, with its own channel. */
@@ -42,9 +43,15 @@ async function delivered(o: {
 	return { jobId: sent.id, message: result.message as APIMessage };
 }
 
+/** The buttons of a message, wherever they sit (in a card's Container, or in a top-level row of an older embed card). */
 function buttons(message: APIMessage | undefined): APIButtonComponentWithCustomId[] {
-	const rows = (message?.components ?? []) as APIActionRowComponent<APIButtonComponentWithCustomId>[];
-	return rows.flatMap((r) => r.components);
+	const found: APIButtonComponentWithCustomId[] = [];
+	const walk = (c: { type: number; components?: unknown[] }): void => {
+		if (c.type === ComponentType.Button) found.push(c as unknown as APIButtonComponentWithCustomId);
+		for (const child of c.components ?? []) walk(child as { type: number; components?: unknown[] });
+	};
+	for (const c of message?.components ?? []) walk(c);
+	return found;
 }
 
 function click(message: APIMessage, action: 'reroll' | 'remix' | 'delete', user: string, permissions?: string, guildId?: string) {
@@ -80,8 +87,10 @@ describe('the result message', () => {
 			['Remix', `imagine:remix:${jobId}`],
 			['Delete', `imagine:delete:${jobId}`],
 		]);
-		const embed = message.embeds[0] as APIEmbed;
-		expect(embed.fields?.find((f) => f.name === 'Requested by')?.value).toBe(`<@${user}>`);
+		const card = readCard(message);
+		expect(card.v2).toBe(true);
+		expect(card.facts['Requested by']).toBe(`<@${user}>`);
+		expect(card.facts['Aspect ratio']).toBe('16:9');
 		const edit = world.discord.edits(jobId).at(-1)?.json as { allowed_mentions?: { parse?: string[]; users?: string[] } };
 		expect(edit.allowed_mentions).toEqual({ parse: [], users: [] });
 	});
@@ -110,11 +119,11 @@ describe('Reroll', () => {
 			expect((world.discord.callbacks(sent.id)[0]?.json as { type: number }).type).toBe(5);
 			expect(result.message?.id).not.toBe(message.id);
 			expect(buttons(result.message).map((b) => b.custom_id)).toContain(`imagine:reroll:${sent.id}`);
-			expect(result.message?.embeds[0]?.fields?.find((f) => f.name === 'Rerolled by')?.value).toBe(`<@${clicker}>`);
+			expect(readCard(result.message).facts['Rerolled by']).toBe(`<@${clicker}>`);
 			expect(submits(sent.id)).toEqual([{ model: 'flux-1.1-pro', input: { prompt: 'a red kite over hills', aspect_ratio: '4:3' } }]);
 		}
 		// The original message is as it was.
-		expect(world.discord.message(message.id)?.embeds).toEqual(message.embeds);
+		expect(world.discord.message(message.id)?.components).toEqual(message.components);
 		expect((await usage(world, requester))['Spent']).toBe('$0.10');
 		expect((await usage(world, other))['Spent']).toBe('$0.05');
 		expect(world.discord.edits(jobId).length).toBeGreaterThan(0);
@@ -179,7 +188,7 @@ describe('Remix', () => {
 		expect(result.kind).toBe('delivered');
 		expect(submits(submitted.id)).toEqual([{ model: 'flux-1.1-pro', input: { prompt: 'a castle in snow, at night', aspect_ratio: '1:1' } }]);
 		expect(result.message?.id).not.toBe(message.id);
-		expect(result.message?.embeds[0]?.fields?.find((f) => f.name === 'Remixed by')?.value).toBe(`<@${remixer}>`);
+		expect(readCard(result.message).facts['Remixed by']).toBe(`<@${remixer}>`);
 		expect((await usage(world, remixer))['Spent']).toBe('$0.05');
 		expect((await usage(world, requester))['Spent']).toBe('$0.05');
 	});
@@ -287,7 +296,7 @@ describe('member text on the card', () => {
 	it('shows a hostile prompt as typed but inert, sends hiapi the prompt unchanged, and pings no one', async () => {
 		const prompt = '[free nitro](https://evil.example/claim) @everyone <@123456789012345678> ||boo|| `x` **big**';
 		const { jobId, message } = await delivered({ prompt, userId: newUserId() });
-		expect(message.embeds[0]?.description).toBe(
+		expect(readCard(message).prompt).toBe(
 			'\\[free nitro](https://evil.example/claim) @\u200Beveryone \\<@123456789012345678> \\|\\|boo\\|\\| \\`x\\` \\*\\*big\\*\\*',
 		);
 		expect(submits(jobId)[0]?.input.prompt).toBe(prompt);
@@ -344,5 +353,66 @@ describe('after a restart', () => {
 		// Delete still knows the requester from the message itself.
 		const stillDeletable = click(pruned.message, 'delete', requester);
 		await world.discord.waitFor((r) => r.interactionId === stillDeletable.id && r.method === 'DELETE' && r.status === 204);
+	});
+});
+
+describe('cards posted before Components V2', () => {
+	it('Reroll, Remix and Delete still work on an embed card the earlier version posted in the channel', async () => {
+		const requester = newUserId();
+		const { jobId } = await delivered({ prompt: 'an old lantern', userId: requester, aspectRatio: '4:3' });
+		// The earlier version's channel post (its token had expired): text with the mention, the embed card, a top-level row.
+		const row = {
+			type: 1,
+			components: (['reroll', 'remix', 'delete'] as const).map((action) => ({
+				type: 2,
+				style: action === 'delete' ? 4 : 2,
+				label: action[0]?.toUpperCase() + action.slice(1),
+				custom_id: `imagine:${action}:${jobId}`,
+			})),
+		};
+		const embed = {
+			color: 0x57f287,
+			description: 'an old lantern',
+			fields: [
+				{ name: 'Requested by', value: `<@${requester}>`, inline: true },
+				{ name: 'Aspect ratio', value: '4:3', inline: true },
+				{ name: 'Time', value: '3.0 s', inline: true },
+				{ name: 'Cost', value: '$0.05', inline: true },
+				{ name: 'Budget left', value: '$0.95', inline: true },
+			],
+			footer: { text: 'FLUX 1.1 Pro' },
+		};
+		const res = await fetch(`${world.discord.apiUrl}/v10/channels/${world.channelId}/messages`, {
+			method: 'POST',
+			headers: { authorization: `Bot ${TOKEN}`, 'content-type': 'application/json' },
+			body: JSON.stringify({
+				content: `<@${requester}> The image is larger than Discord allows here, so here is a link:\nhttps://cdn.example/old.png`,
+				embeds: [embed],
+				components: [row],
+				allowed_mentions: { parse: [], users: [requester] },
+			}),
+		});
+		expect(res.status).toBe(200);
+		const old = (await res.json()) as APIMessage;
+		expect(old.flags ?? 0).toBe(0);
+		expect(buttons(old).map((b) => b.custom_id)).toEqual([`imagine:reroll:${jobId}`, `imagine:remix:${jobId}`, `imagine:delete:${jobId}`]);
+
+		const clicker = newUserId();
+		const reroll = click(old, 'reroll', clicker);
+		const rerolled = await outcome(world, bot, reroll.id);
+		expect(rerolled.kind).toBe('delivered');
+		expect(submits(reroll.id)).toEqual([{ model: 'flux-1.1-pro', input: { prompt: 'an old lantern', aspect_ratio: '4:3' } }]);
+		// The new image comes as a card; the old message is untouched.
+		expect(readCard(rerolled.message).v2).toBe(true);
+		expect(readCard(rerolled.message).facts['Rerolled by']).toBe(`<@${clicker}>`);
+		expect(world.discord.message(old.id)?.embeds).toEqual(old.embeds);
+		expect((await usage(world, clicker))['Spent']).toBe('$0.05');
+
+		const remix = click(old, 'remix', newUserId());
+		await world.discord.waitFor((r) => r.interactionId === remix.id && r.path.endsWith('/callback'));
+		expect(JSON.stringify(world.discord.modal(remix.id))).toContain('"value":"an old lantern"');
+		const del = click(old, 'delete', requester);
+		await world.discord.waitFor((r) => r.interactionId === del.id && r.method === 'DELETE' && r.status === 204);
+		expect(world.discord.message(old.id)).toBeUndefined();
 	});
 });

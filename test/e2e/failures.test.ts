@@ -1,6 +1,7 @@
 // Every way a job can go wrong ends in a specific message, a refund, and a reply that is not "thinking…".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hiapiErrorBody, type HiapiBehaviour } from '../emulators/hiapi.js';
+import { readCard } from '../support/card.js';
 import { assertNoSecrets, createWorld, imagine, newUserId, outcome, usage, type BotProcess, type World } from './harness.js';
 
 let world: World;
@@ -138,8 +139,15 @@ describe('CDN problems', () => {
 		expect(r.done.kind).toBe('delivered');
 		expect(r.done.finalEdit?.files).toHaveLength(0);
 		const task = world.hiapi.tasks().find((t) => t.idempotencyKey === r.sent.id);
-		expect(r.content).toContain(`/cdn/${task?.taskId}`);
-		expect(r.content).toMatch(/larger than Discord allows.*expires <t:\d+:R>/s);
+		// The same card without a gallery: the link and its expiry in the Text Display, the buttons below.
+		const card = readCard(r.done.finalEdit?.json);
+		expect(card.v2).toBe(true);
+		expect(card.media).toEqual([]);
+		expect(card.text).toContain(`/cdn/${task?.taskId}`);
+		expect(card.text).toMatch(/larger than Discord allows.*expires <t:\d+:R>/s);
+		expect(card.facts).toMatchObject({ Cost: '$0.05', 'Budget left': expect.stringMatching(/^\$/) });
+		expect(card.buttons.map((b) => b.label)).toEqual(['Reroll', 'Remix', 'Delete']);
+		expect(r.done.message?.content).toBe('');
 		expect((await r.fields()).Spent).toBe('$0.05');
 	});
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ID, HIAPI_KEY, assertNoSecrets, createWorld, imagine, newUserId, outcome, replyContent, usage, type BotProcess, type World } from './harness.js';
+import { readCard } from '../support/card.js';
 
 let world: World;
 let bot: BotProcess;
@@ -41,17 +42,27 @@ describe('/imagine end to end', () => {
 		expect(edit?.files[0]?.data.equals(world.hiapi.cdnBytes(task?.taskId ?? ''))).toBe(true);
 		expect(edit?.files[0]?.filename).toMatch(/\.png$/);
 		expect(edit?.files[0]?.contentType).toBe('image/png');
-		const payload = edit?.json as {
-			attachments: Array<{ id: string }>;
-			embeds: Array<{ description: string; image?: { url: string }; fields: Array<{ name: string; value: string }> }>;
-		};
+		// The card: Components V2, nothing in content or embeds (the progress text cleared), everything in one Container.
+		const payload = edit?.json as Record<string, unknown> & { attachments: Array<{ id: string }> };
 		expect(payload.attachments).toEqual([expect.objectContaining({ id: '0' })]);
-		const embed = payload.embeds[0];
-		expect(embed?.description).toBe('a lighthouse at dawn, oil painting');
-		expect(embed?.image?.url).toBe(`attachment://${edit?.files[0]?.filename}`);
-		const fields = Object.fromEntries(embed?.fields.map((f) => [f.name, f.value]) ?? []);
-		expect(fields).toMatchObject({ 'Aspect ratio': '16:9', Cost: '$0.05', 'Budget left': '$0.15' });
-		expect(fields.Time).toMatch(/^\d+\.\d s$/);
+		expect(payload.content).toBeNull();
+		expect(payload).not.toHaveProperty('embeds');
+		const card = readCard(payload);
+		expect(card.v2).toBe(true);
+		expect(card.topLevel).toEqual([17]);
+		expect(card.media).toEqual([`attachment://${edit?.files[0]?.filename}`]);
+		expect(card.prompt).toBe('a lighthouse at dawn, oil painting');
+		expect(card.facts).toMatchObject({ 'Requested by': `<@${userId}>`, 'Aspect ratio': '16:9', Cost: '$0.05', 'Budget left': '$0.15', model: 'FLUX 1.1 Pro' });
+		expect(card.facts.Time).toMatch(/^\d+\.\d s$/);
+		expect(card.buttons.map((b) => b.label)).toEqual(['Reroll', 'Remix', 'Delete']);
+		expect(payload.allowed_mentions).toEqual({ parse: [], users: [] });
+		// What Discord stores and shows: the flag, no text outside the card, the gallery resolved to the uploaded file.
+		const shown = readCard(done.message);
+		expect(shown.v2).toBe(true);
+		expect(done.message?.content).toBe('');
+		expect(done.message?.embeds).toEqual([]);
+		expect(shown.media).toEqual([done.message?.attachments[0]?.url]);
+		expect(shown.text).toBe(card.text);
 
 		expect(await usage(world, userId)).toMatchObject({ Spent: '$0.05', Remaining: '$0.15', 'Images this period': '1', 'Price per image': '$0.05' });
 	});

@@ -4,6 +4,7 @@ import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SentInteraction } from '../emulators/discord/index.js';
+import { readCard } from '../support/card.js';
 import { createWorld, imagine, newUserId, outcome, replyContent, usage, type BotProcess, type World } from './harness.js';
 
 let world: World;
@@ -119,7 +120,14 @@ describe('restart safety', () => {
 			expect(done.log.how).toBe('channel');
 			expect((await usage(world, userId)).Spent).toBe('$0.05');
 		});
-		expect(world.discord.channelMessages(world.channelId).some((m) => JSON.stringify(m.json).includes(`<@${userId}>`) && m.files.length === 1)).toBe(true);
+		// The card in the channel: the requester named first in its text, the only one who may be pinged.
+		const post = world.discord.channelMessages(world.channelId).find((m) => readCard(m.json).text.startsWith(`<@${userId}> kill-expire`));
+		expect(post?.files).toHaveLength(1);
+		expect(readCard(post?.json).v2).toBe(true);
+		expect(post?.json).not.toHaveProperty('content');
+		expect(post?.json).not.toHaveProperty('embeds');
+		expect(readCard(post?.json).media).toEqual([`attachment://${post?.files[0]?.filename}`]);
+		expect((post?.json as { allowed_mentions?: unknown }).allowed_mentions).toEqual({ parse: [], users: [userId] });
 	});
 
 	it('a corrupt job record found at start-up is refunded, logged, and does not crash the bot', async () => {

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { deliverReply, TOKEN_LIFETIME_MS } from '../../../src/images/delivery.js';
 import type { Job } from '../../../src/records/job.js';
+import { resultReply, type DeliveredInfo } from '../../../src/messages/cards.js';
 import type { Reply } from '../../../src/messages/reply.js';
+import { readCard } from '../../support/card.js';
 import { captureLogger, makeJob, RecordingDelivery } from './harness.js';
 
 const reply: Reply = {
@@ -11,6 +13,7 @@ const reply: Reply = {
 	embeds: [{ description: 'a red fox' }],
 	files: [{ name: 'imagine-1.png', data: Buffer.from('png'), contentType: 'image/png' }],
 };
+const INFO: DeliveredInfo = { prompt: 'a red fox', aspectRatio: '1:1', seconds: 3, price: 50_000, remaining: 150_000, requesterId: '', kind: 'imagine' };
 const httpError = (status: number, code?: number) => Object.assign(new Error(`HTTP ${status}`), { status, ...(code === undefined ? {} : { code }) });
 
 function setup(over: Partial<Job> = {}) {
@@ -72,6 +75,25 @@ describe('deliverReply', () => {
 		expect(t.lines.filter((l) => l.level >= 50)).toEqual([]);
 		const [post] = t.delivery.of(t.job.id, 'post');
 		expect(post?.reply).toEqual({ ...reply, content: `<@${t.job.userId}> here it is`, mentionUsers: [t.job.userId] });
+	});
+
+	it('posts the card in the channel with the requester mentioned first in its text, and may ping only them', async () => {
+		const t = setup({ canPostInChannel: true });
+		t.delivery.fail('edit', httpError(401, 50027), Infinity);
+		const card = resultReply(
+			t.job.id,
+			{ ...INFO, requesterId: t.job.userId },
+			{ bytes: Buffer.from('png'), extension: 'png', contentType: 'image/png' },
+			{ url: 'https://cdn/x', expiresAt: undefined },
+		);
+		expect(await t.deliver(card)).toBe('channel');
+		const posted = t.delivery.of(t.job.id, 'post')[0]!.reply;
+		expect(posted.mentionUsers).toEqual([t.job.userId]);
+		expect(posted.files).toEqual(card.files);
+		const shown = readCard({ components: 'card' in posted ? [posted.card] : [] });
+		expect(shown.text.startsWith(`<@${t.job.userId}> a red fox\n-# Requested by <@${t.job.userId}>`)).toBe(true);
+		expect(shown.media).toEqual([`attachment://imagine-${t.job.id}.png`]);
+		expect(shown.buttons.map((b) => b.label)).toEqual(['Reroll', 'Remix', 'Delete']);
 	});
 
 	it('is undeliverable when the webhook is unknown (10015) and the bot may not post in the channel', async () => {

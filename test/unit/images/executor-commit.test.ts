@@ -12,6 +12,7 @@ import type { Delivery } from '../../../src/images/delivery.js';
 import { JobExecutor } from '../../../src/images/executor.js';
 import { LocalQueue } from '../../../src/images/queue/local.js';
 import type { Reply } from '../../../src/messages/reply.js';
+import { replyText } from '../../support/card.js';
 import { createMetrics } from '../../../src/metrics.js';
 import type { Job } from '../../../src/records/job.js';
 import { Store } from '../../../src/storage/store.js';
@@ -109,7 +110,7 @@ function setup(faults: Faults) {
 	};
 	const executor = new JobExecutor({ ledger, hiapi, delivery, logger, metrics, tasks, taskTimeoutMs: 20_000, commitRetryMs: [1, 1] });
 	const images = () => sent.filter((s) => (s.reply.files?.length ?? 0) > 0);
-	const failures = () => sent.filter((s) => s.reply.content.includes('not charged'));
+	const failures = () => sent.filter((s) => replyText(s.reply).includes('not charged'));
 	return { real, ledger, executor, metrics, seen, images, failures, vault };
 }
 

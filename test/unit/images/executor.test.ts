@@ -6,6 +6,7 @@ import { failureMessage } from '../../../src/messages/texts.js';
 import { jobKeys, type Job } from '../../../src/records/job.js';
 import { formatUsd } from '../../../src/util/money.js';
 import { startHiapiEmulator, type HiapiEmulator } from '../../emulators/hiapi.js';
+import { readCard, replyText } from '../../support/card.js';
 import { counterValue, executorFor, GUILD, MOD, openJob, openWorld, PRICE, RecordingDelivery, until, whoOf, type World } from './harness.js';
 
 let emu: HiapiEmulator;
@@ -50,9 +51,10 @@ describe('a job that goes well', () => {
 		const final = lastEdit(job.id)!;
 		expect(final.reply.files?.[0]).toMatchObject({ name: `imagine-${job.id}.png`, contentType: 'image/png' });
 		expect(final.reply.files?.[0]?.data.equals(emu.cdnBytes(task.taskId))).toBe(true);
-		const fields = final.reply.embeds?.[0]?.fields ?? [];
-		expect(fields).toContainEqual(expect.objectContaining({ name: 'Budget left', value: formatUsd(1_000_000 - PRICE) }));
-		expect(fields).toContainEqual(expect.objectContaining({ name: 'Requested by', value: `<@${job.userId}>` }));
+		expect('card' in final.reply).toBe(true);
+		const card = readCard({ components: 'card' in final.reply ? [final.reply.card] : [] });
+		expect(card.media).toEqual([`attachment://imagine-${job.id}.png`]);
+		expect(card.facts).toMatchObject({ 'Budget left': formatUsd(1_000_000 - PRICE), 'Requested by': `<@${job.userId}>` });
 
 		expect(await stored(job.id)).toMatchObject({ state: 'delivered', taskId: task.taskId, outcome: 'reply:attached' });
 		expect(await world.ledger.vault.reservation(job.id)).toMatchObject({ state: 'committed', taskId: task.taskId });
@@ -70,7 +72,7 @@ describe('a job that goes well', () => {
 		const notes = delivery.of(job.id, 'followUp');
 		expect(notes).toHaveLength(1);
 		expect(notes[0]).toMatchObject({ ephemeral: true });
-		expect(notes[0]?.reply.content).toContain(`${formatUsd(10_000)} of your ${formatUsd(60_000)}`);
+		expect(replyText(notes[0]!.reply)).toContain(`${formatUsd(10_000)} of your ${formatUsd(60_000)}`);
 		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: PRICE, remaining: 10_000 });
 
 		// Exactly 20 % left is not "under 20 %".
@@ -87,8 +89,11 @@ describe('a job that goes well', () => {
 		const task = emu.tasks()[0]!;
 		const final = lastEdit(job.id)!;
 		expect(final.reply.files).toBeUndefined();
-		expect(final.reply.content).toMatch(/larger than Discord allows.*expires <t:\d+:R>/s);
-		expect(final.reply.content).toContain(`/cdn/${task.taskId}.png`);
+		// The same card without a gallery: the link sits in its text.
+		expect('card' in final.reply).toBe(true);
+		expect(readCard({ components: 'card' in final.reply ? [final.reply.card] : [] }).media).toEqual([]);
+		expect(replyText(final.reply)).toMatch(/larger than Discord allows.*expires <t:\d+:R>/s);
+		expect(replyText(final.reply)).toContain(`/cdn/${task.taskId}.png`);
 		expect(await stored(job.id)).toMatchObject({ state: 'delivered', outcome: 'reply:linked' });
 		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: PRICE, reserved: 0 });
 	});
@@ -99,8 +104,8 @@ describe('a job that fails', () => {
 		emu.script('doomed', { durationMs: 60, final: 'failed', failError: { code: 'GENERATION_ERROR', message: 'internal model error' } });
 		const job = await openJob(world.ledger, { prompt: 'a doomed castle' });
 		await run(job);
-		expect(lastEdit(job.id)?.reply.content).toBe(failureMessage('task_failed', job.id, { contentFilter: false }));
-		expect(lastEdit(job.id)?.reply.content).not.toMatch(/content filter/);
+		expect(replyText(lastEdit(job.id)!.reply)).toBe(failureMessage('task_failed', job.id, { contentFilter: false }));
+		expect(replyText(lastEdit(job.id)!.reply)).not.toMatch(/content filter/);
 		expect(await stored(job.id)).toMatchObject({ state: 'refunded', outcome: 'task_failed' });
 		expect(await world.ledger.vault.reservation(job.id)).toMatchObject({ state: 'refunded' });
 		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 0, reserved: 0, images: 0 });
@@ -111,8 +116,8 @@ describe('a job that fails', () => {
 		emu.script('filtered', { durationMs: 60, final: 'fail', failError: { code: 'CONTENT_POLICY', message: 'NSFW content detected' } });
 		const job = await openJob(world.ledger, { prompt: 'a filtered scene' });
 		await run(job);
-		expect(lastEdit(job.id)?.reply.content).toBe(failureMessage('task_failed', job.id, { contentFilter: true }));
-		expect(lastEdit(job.id)?.reply.content).toMatch(/content filter/);
+		expect(replyText(lastEdit(job.id)!.reply)).toBe(failureMessage('task_failed', job.id, { contentFilter: true }));
+		expect(replyText(lastEdit(job.id)!.reply)).toMatch(/content filter/);
 		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 0, reserved: 0 });
 	});
 

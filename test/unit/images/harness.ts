@@ -11,6 +11,7 @@ import { HiapiClient } from '../../../src/hiapi/index.js';
 import type { Delivery } from '../../../src/images/delivery.js';
 import { JobExecutor } from '../../../src/images/executor.js';
 import type { Reply } from '../../../src/messages/reply.js';
+import { replyText } from '../../support/card.js';
 import { createMetrics, type Metrics } from '../../../src/metrics.js';
 import type { Job } from '../../../src/records/job.js';
 import { Store } from '../../../src/storage/store.js';
@@ -153,7 +154,7 @@ export class RecordingDelivery implements Delivery {
 	contents(jobId: string, op: DeliveryOp = 'edit'): string[] {
 		return this.of(jobId, op)
 			.filter((c) => c.failed === undefined)
-			.map((c) => c.reply.content);
+			.map((c) => replyText(c.reply));
 	}
 
 	private async record(call: DeliveryCall): Promise<void> {
