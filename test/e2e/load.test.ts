@@ -74,7 +74,9 @@ describe('load', () => {
 	}, 120_000);
 
 	it('with one slot, later jobs wait in line, see their position move, and all finish', async () => {
-		world.hiapi.setDefault({ durationMs: 2500 });
+		// Tasks long enough that the last job's move from #2 to #1 outlives the 5 s between two progress edits
+		// (with 2.5 s tasks that window was a fraction of a second, and the edit could miss it).
+		world.hiapi.setDefault({ durationMs: 4000 });
 		const bot = await world.start({ MAX_CONCURRENT_JOBS: '1', POLL_INTERVAL_MS: '200' });
 		try {
 			// A moment apart: jobs queue in the order their acknowledgements complete, which a burst does not fix.
@@ -99,7 +101,7 @@ describe('load', () => {
 				.tasks()
 				.filter((t) => t.prompt.startsWith('line '))
 				.sort((a, b) => a.createdAt - b.createdAt);
-			for (let i = 1; i < tasks.length; i++) expect((tasks[i]?.createdAt ?? 0) - (tasks[i - 1]?.createdAt ?? 0)).toBeGreaterThanOrEqual(2400);
+			for (let i = 1; i < tasks.length; i++) expect((tasks[i]?.createdAt ?? 0) - (tasks[i - 1]?.createdAt ?? 0)).toBeGreaterThanOrEqual(3900);
 			// Progress edits on the first job: at most one per 5 s.
 			const edits = world.discord.edits(sent[0]?.id as string).filter((e) => !e.files.length);
 			for (let i = 1; i < edits.length; i++) expect((edits[i]?.at ?? 0) - (edits[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(4900);
