@@ -3,50 +3,12 @@
  * reaches discord.js with the focused option, only callback type 8 with valid choices is accepted, and the 3 s
  * window and single acknowledgement hold as for commands.
  */
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-	type AutocompleteInteraction,
-	type ChatInputCommandInteraction,
-	Client,
-	DiscordAPIError,
-	Events,
-	GatewayIntentBits,
-	type Interaction,
-	Routes,
-} from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type DiscordEmulator, startDiscordEmulator } from './index.js';
+import type { Client } from 'discord.js';
+import { type AutocompleteInteraction, type ChatInputCommandInteraction, DiscordAPIError, type Interaction, Routes } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import { nextInteraction, startWithClient } from './test-client.js';
 
-const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDQy.emulator.test-token';
-const APP_ID = '100000000000000042';
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function start(): Promise<{ emu: DiscordEmulator; client: Client }> {
-	const emu = await startDiscordEmulator({ token: TOKEN, applicationId: APP_ID });
-	cleanups.push(() => emu.close());
-	const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emu.apiUrl } });
-	cleanups.push(() => client.destroy());
-	const ready = once(client, Events.ClientReady);
-	await client.login(TOKEN);
-	await ready;
-	return { emu, client };
-}
-
-function next<T extends Interaction>(client: Client, accept: (i: Interaction) => i is T): Promise<T> {
-	return new Promise((resolve) => {
-		const listener = (interaction: Interaction): void => {
-			if (!accept(interaction)) return;
-			client.off(Events.InteractionCreate, listener);
-			resolve(interaction);
-		};
-		client.on(Events.InteractionCreate, listener);
-	});
-}
 const isAutocomplete = (i: Interaction): i is AutocompleteInteraction => i.isAutocomplete();
 
 const typing = (value: string) => ({
@@ -69,8 +31,8 @@ async function refused(client: Client, id: string, token: string, body: object):
 
 describe('discord emulator: autocomplete', () => {
 	it('delivers the focused option to discord.js and records the choices of the type 8 answer', async () => {
-		const { emu, client } = await start();
-		const received = next(client, isAutocomplete);
+		const { emu, client } = await startWithClient();
+		const received = nextInteraction(client, isAutocomplete);
 		const sent = emu.sendAutocomplete({ ...typing('ph'), user: { id: '200000000000000009', username: 'ann' } });
 		const interaction = await received;
 		expect(interaction.id).toBe(sent.id);
@@ -92,15 +54,15 @@ describe('discord emulator: autocomplete', () => {
 		const again = await refused(client, sent.id, sent.token, { type: 8, data: { choices: [] } });
 		expect(again).toMatchObject({ status: 400, code: 40060 });
 
-		const numeric = next(client, isAutocomplete);
+		const numeric = nextInteraction(client, isAutocomplete);
 		const count = emu.sendAutocomplete({ commandName: 'imagine', options: [{ name: 'count', type: 4, value: '3', focused: true }] });
 		await (await numeric).respond([{ name: '3 images', value: 3 }]);
 		expect(emu.autocompleteChoices(count.id)).toEqual([{ name: '3 images', value: 3 }]);
 	});
 
 	it('accepts only callback type 8 with at most 25 well-formed choices of the focused type', async () => {
-		const { emu, client } = await start();
-		const received = next(client, isAutocomplete);
+		const { emu, client } = await startWithClient();
+		const received = nextInteraction(client, isAutocomplete);
 		const sent = emu.sendAutocomplete(typing(''));
 		await received;
 		const post = (body: object) => refused(client, sent.id, sent.token, body);
@@ -124,7 +86,7 @@ describe('discord emulator: autocomplete', () => {
 		await client.rest.post(Routes.interactionCallback(sent.id, sent.token), { body: { type: 8, data: { choices: choices(25) } }, auth: false });
 		expect(emu.autocompleteChoices(sent.id)).toHaveLength(25);
 
-		const integer = next(client, isAutocomplete);
+		const integer = nextInteraction(client, isAutocomplete);
 		const count = emu.sendAutocomplete({ commandName: 'imagine', options: [{ name: 'count', type: 4, value: '', focused: true }] });
 		await integer;
 		for (const value of ['3', 1.5]) {
@@ -134,14 +96,14 @@ describe('discord emulator: autocomplete', () => {
 	});
 
 	it('refuses type 8 for a command, and an answer after the 3 s window', async () => {
-		const { emu, client } = await start();
-		const command = next(client, (i): i is ChatInputCommandInteraction => i.isChatInputCommand());
+		const { emu, client } = await startWithClient();
+		const command = nextInteraction(client, (i): i is ChatInputCommandInteraction => i.isChatInputCommand());
 		const sent = emu.sendInteraction({ commandName: 'imagine' });
 		await command;
 		const wrong = await refused(client, sent.id, sent.token, { type: 8, data: { choices: [] } });
 		expect(wrong.rawError).toMatchObject({ errors: { type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID' }] } } });
 
-		const received = next(client, isAutocomplete);
+		const received = nextInteraction(client, isAutocomplete);
 		const late = emu.sendAutocomplete(typing('wa'));
 		await received;
 		await sleep(3_100);
@@ -150,7 +112,7 @@ describe('discord emulator: autocomplete', () => {
 	});
 
 	it('only sends what the Discord client could: one focused STRING, INTEGER or NUMBER option', async () => {
-		const { emu } = await start();
+		const { emu } = await startWithClient();
 		expect(() => emu.sendAutocomplete({ commandName: 'imagine', options: [{ name: 'prompt', type: 3, value: 'x' }] })).toThrow(/exactly one option/);
 		const two = [
 			{ name: 'a', type: 3, value: 'x', focused: true },

@@ -3,56 +3,15 @@
  * as sent (attachment:// media resolved as Discord does), its nested buttons are clickable, and each rule Discord
  * documents for IS_COMPONENTS_V2 messages is refused with 400 50035.
  */
-import { once } from 'node:events';
-import {
-	AttachmentBuilder,
-	type ButtonInteraction,
-	type ChatInputCommandInteraction,
-	Client,
-	DiscordAPIError,
-	Events,
-	GatewayIntentBits,
-	type Interaction,
-	MessageFlags,
-	Routes,
-} from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { AttachmentBuilder, type ButtonInteraction, type ChatInputCommandInteraction, DiscordAPIError, MessageFlags, Routes } from 'discord.js';
+import { describe, expect, it } from 'vitest';
 import { makePng } from '../png.js';
-import { type DiscordEmulator, startDiscordEmulator } from './index.js';
+import { nextInteraction, startWithClient } from './test-client.js';
 
-const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDQy.emulator.test-token';
-const APP_ID = '100000000000000042';
 const GUILD_ID = '500000000000000001';
 const CHANNEL = '500000000000000010';
 const V2 = MessageFlags.IsComponentsV2;
 const PNG = makePng(4, 3);
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function start(): Promise<{ emu: DiscordEmulator; client: Client }> {
-	const emu = await startDiscordEmulator({ token: TOKEN, applicationId: APP_ID, guilds: [{ id: GUILD_ID, channelIds: [CHANNEL] }] });
-	cleanups.push(() => emu.close());
-	const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emu.apiUrl } });
-	cleanups.push(() => client.destroy());
-	const ready = once(client, Events.ClientReady);
-	await client.login(TOKEN);
-	await ready;
-	return { emu, client };
-}
-
-function next<T extends Interaction>(client: Client, accept: (i: Interaction) => i is T): Promise<T> {
-	return new Promise((resolve) => {
-		const listener = (interaction: Interaction): void => {
-			if (!accept(interaction)) return;
-			client.off(Events.InteractionCreate, listener);
-			resolve(interaction);
-		};
-		client.on(Events.InteractionCreate, listener);
-	});
-}
 
 const button = (id: string, label: string) => ({ type: 2, style: 2, custom_id: id, label });
 const text = (content: string) => ({ type: 10, content });
@@ -71,8 +30,8 @@ const card = (...names: string[]) => ({
 
 describe('discord emulator: Components V2', () => {
 	it('accepts the result card on an edited deferral, stores it as sent with media resolved, and its nested buttons click', async () => {
-		const { emu, client } = await start();
-		const command = next(client, (i): i is ChatInputCommandInteraction => i.isChatInputCommand());
+		const { emu, client } = await startWithClient({ guilds: [{ id: GUILD_ID, channelIds: [CHANNEL] }] });
+		const command = nextInteraction(client, (i): i is ChatInputCommandInteraction => i.isChatInputCommand());
 		const sent = emu.sendInteraction({ commandName: 'imagine' });
 		const interaction = await command;
 		await interaction.deferReply();
@@ -108,13 +67,13 @@ describe('discord emulator: Components V2', () => {
 			},
 		]);
 
-		const clicked = next(client, (i): i is ButtonInteraction => i.isButton());
+		const clicked = nextInteraction(client, (i): i is ButtonInteraction => i.isButton());
 		emu.clickButton({ messageId: stored.id, customId: 'remix:1' });
 		expect((await clicked).customId).toBe('remix:1');
 	});
 
 	it('stores sections (text + thumbnail or button accessory), files and external media on a channel message', async () => {
-		const { emu, client } = await start();
+		const { emu, client } = await startWithClient({ guilds: [{ id: GUILD_ID, channelIds: [CHANNEL] }] });
 		const components = [
 			{ type: 9, components: [text('Style: photo')], accessory: { type: 11, media: { url: 'attachment://thumb.png' }, description: 'fox' } },
 			{ type: 9, components: [text('one'), text('two'), text('three')], accessory: button('again:1', 'Again') },
@@ -137,7 +96,7 @@ describe('discord emulator: Components V2', () => {
 	});
 
 	it('refuses every documented violation with 400 50035 at the offending path', async () => {
-		const { emu, client } = await start();
+		const { emu, client } = await startWithClient({ guilds: [{ id: GUILD_ID, channelIds: [CHANNEL] }] });
 		const post = async (body: object, names: string[] = []): Promise<unknown> => {
 			const files = names.map((name) => ({ name, data: PNG, contentType: 'image/png' }));
 			const error: unknown = await client.rest.post(Routes.channelMessages(CHANNEL), { body, files }).then(
@@ -208,8 +167,8 @@ describe('discord emulator: Components V2', () => {
 	});
 
 	it('an edit may set the flag only with content and embeds cleared, and can never unset it', async () => {
-		const { emu, client } = await start();
-		const command = next(client, (i): i is ChatInputCommandInteraction => i.isChatInputCommand());
+		const { emu, client } = await startWithClient({ guilds: [{ id: GUILD_ID, channelIds: [CHANNEL] }] });
+		const command = nextInteraction(client, (i): i is ChatInputCommandInteraction => i.isChatInputCommand());
 		const sent = emu.sendInteraction({ commandName: 'imagine' });
 		const interaction = await command;
 		await expect(interaction.deferReply({ flags: V2 as number as MessageFlags.Ephemeral })).rejects.toMatchObject({ code: 50035 });

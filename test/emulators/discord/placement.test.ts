@@ -4,43 +4,16 @@
  * limit of a user install; command registration keeping and validating localizations, integration types and
  * contexts.
  */
-import { once } from 'node:events';
-import { type ChatInputCommandInteraction, Client, Events, GatewayIntentBits } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type DiscordEmulator, startDiscordEmulator } from './index.js';
+import type { Client } from 'discord.js';
+import { type ChatInputCommandInteraction } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import type { DiscordEmulator } from './index.js';
+import { APP_ID, TOKEN, nextInteraction, startWithClient } from './test-client.js';
 
-const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDQy.emulator.test-token';
-const APP_ID = '100000000000000042';
 const USER = { id: '200000000000000077', username: 'traveller' };
 const FOREIGN_GUILD = '900000000000000001';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function startWithClient(): Promise<{ emu: DiscordEmulator; client: Client }> {
-	const emu = await startDiscordEmulator({ token: TOKEN, applicationId: APP_ID });
-	cleanups.push(() => emu.close());
-	const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emu.apiUrl } });
-	cleanups.push(() => client.destroy());
-	const ready = once(client, Events.ClientReady);
-	await client.login(TOKEN);
-	await ready;
-	return { emu, client };
-}
-
-function nextCommand(client: Client): Promise<ChatInputCommandInteraction> {
-	return new Promise((resolve) => {
-		const listener = (interaction: unknown): void => {
-			const i = interaction as ChatInputCommandInteraction;
-			if (!i.isChatInputCommand()) return;
-			client.off(Events.InteractionCreate, listener);
-			resolve(i);
-		};
-		client.on(Events.InteractionCreate, listener);
-	});
-}
+const nextCommand = (client: Client) => nextInteraction(client, (i): i is ChatInputCommandInteraction => i.isChatInputCommand());
 
 async function api(emu: DiscordEmulator, method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; json: unknown }> {
 	const headers: Record<string, string> = { 'content-type': 'application/json', ...(auth ? { authorization: `Bot ${TOKEN}` } : {}) };
