@@ -13,7 +13,7 @@ import {
 } from 'discord.js';
 import type { Command, Services } from '../src/command.js';
 import { REMIX_FIELDS, buildCustomId, type CustomId } from '../src/records/custom-id.js';
-import { isJob, type Job } from '../src/records/job.js';
+import { MAX_COUNT, isJob, type Job } from '../src/records/job.js';
 import { REMIX_FORM } from '../src/messages/cards.js';
 import { TEXT } from '../src/messages/texts.js';
 import { truncate } from '../src/util/text.js';
@@ -39,8 +39,32 @@ const data = {
 			required: false,
 			choices: ASPECT_RATIOS.map((r) => ({ name: r, value: r })),
 		},
+		{
+			name: 'style',
+			description: 'A look for the image (type to search)',
+			type: ApplicationCommandOptionType.String,
+			required: false,
+			autocomplete: true,
+			max_length: 32,
+		},
+		{
+			name: 'count',
+			description: 'How many images at once (1–4, each charged)',
+			type: ApplicationCommandOptionType.Integer,
+			required: false,
+			min_value: 1,
+			max_value: MAX_COUNT,
+		},
+		{ name: 'private', description: 'Only you see the image', type: ApplicationCommandOptionType.Boolean, required: false },
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+/** The registered min/max hold for Discord's own clients only: a forged payload can carry any number. */
+function checkCount(raw: number | null): number {
+	const count = raw ?? 1;
+	if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw new UserError(TEXT.badCount(MAX_COUNT));
+	return count;
+}
 
 function checkRatio(raw: string | undefined): string {
 	const ratio = raw ?? '1:1';
@@ -128,7 +152,9 @@ export default {
 	async execute(interaction, s) {
 		const prompt = checkPrompt(interaction.options.getString('prompt', true), PROMPT_MAX);
 		const aspectRatio = checkRatio(interaction.options.getString('aspect_ratio') ?? undefined);
-		await startImage(interaction, { prompt, aspectRatio, kind: 'imagine' }, s);
+		const count = checkCount(interaction.options.getInteger('count'));
+		const isPrivate = interaction.options.getBoolean('private') ?? false;
+		await startImage(interaction, { prompt, aspectRatio, kind: 'imagine', count, private: isPrivate }, s);
 	},
 	buttons: {
 		async reroll(interaction, id, s) {

@@ -1,6 +1,6 @@
 // The contract between commands/ and the core: what a command is, and what its handlers may use.
 // It sits below both, so commands/ imports it from src/ and the wiring imports commands/, never a circle.
-import type { ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Ledger } from './budget/ledger.js';
 import type { Pricing } from './budget/pricing.js';
 import type { Config } from './config.js';
@@ -33,6 +33,8 @@ type Handler<I> = (interaction: I, id: CustomId, services: Services) => Promise<
 export interface Command<Data extends RESTPostAPIChatInputApplicationCommandsJSONBody = RESTPostAPIChatInputApplicationCommandsJSONBody> {
 	data: Data;
 	execute(interaction: ChatInputCommandInteraction, services: Services): Promise<void>;
+	/** Suggestions for an option marked `autocomplete` (answered with at most 25 choices, well within 3 s). */
+	autocomplete?(interaction: AutocompleteInteraction, services: Services): Promise<void>;
 	/** Buttons this command puts on messages, by the action in their custom id (parsed in src/records/custom-id.ts). */
 	buttons?: Partial<Record<CustomIdAction, Handler<ButtonInteraction>>>;
 	/** Modals this command shows, by the action in their custom id. */

@@ -1,7 +1,15 @@
 // app/: Discord and process wiring: the router and its one error boundary, lifecycle, REST adapters, shards, the HTTP server.
 // Routing interactions to their command (from the explicit list the composition root passes in; custom ids
 // parsed in one place) through the one error boundary: every interaction ends answered, whatever is thrown.
-import { Events, type ButtonInteraction, type ChatInputCommandInteraction, type Client, type Interaction, type ModalSubmitInteraction } from 'discord.js';
+import {
+	Events,
+	type AutocompleteInteraction,
+	type ButtonInteraction,
+	type ChatInputCommandInteraction,
+	type Client,
+	type Interaction,
+	type ModalSubmitInteraction,
+} from 'discord.js';
 import type { Command, Services } from '../command.js';
 import { TEXT } from '../messages/texts.js';
 import { UserError } from '../messages/user-error.js';
@@ -20,6 +28,7 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 	client.on(Events.InteractionCreate, (interaction: Interaction) => void route(interaction));
 
 	async function route(interaction: Interaction): Promise<void> {
+		if (interaction.isAutocomplete()) return suggest(interaction);
 		if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isModalSubmit()) return;
 		const receivedAt = Date.now();
 		const log = services.logger.child({
@@ -40,6 +49,24 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 			else log.error({ err: error }, 'command failed');
 			const content = user ? error.message : TEXT.internalError(interaction.id);
 			await tellPrivately(interaction, content).catch((e: unknown) => log.error({ err: e }, 'could not tell the user about the error'));
+		}
+	}
+
+	/** Autocomplete has no error message to show: on any failure the member sees no suggestions, the operator a log line. */
+	async function suggest(interaction: AutocompleteInteraction): Promise<void> {
+		const log = services.logger.child({
+			interactionId: interaction.id,
+			userId: interaction.user.id,
+			guildId: interaction.guildId,
+			command: interaction.commandName,
+		});
+		const command = byName.get(interaction.commandName);
+		try {
+			if (!command?.autocomplete) throw new Error(`no autocomplete for /${interaction.commandName}`);
+			await command.autocomplete(interaction, { ...services, logger: log, receivedAt: Date.now() });
+		} catch (error) {
+			log.warn({ err: error }, 'autocomplete failed');
+			if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
 		}
 	}
 

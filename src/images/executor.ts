@@ -13,7 +13,7 @@ import type { Reply } from '../messages/reply.js';
 import { failureMessage, lowBudgetText } from '../messages/texts.js';
 import type { Metrics } from '../metrics.js';
 import type { Reservation } from '../records/budget.js';
-import { isJob, type Job } from '../records/job.js';
+import { finalPrompt, isJob, type Job } from '../records/job.js';
 import { CORRUPT } from '../records/read.js';
 import type { TaskWatch } from '../tasks/watch.js';
 import { closeJob } from './close-job.js';
@@ -104,7 +104,7 @@ export class JobExecutor {
 				progress.update('submitting');
 				const t0 = this.now();
 				const { taskId } = await this.o.hiapi.submit(
-					{ prompt: job.prompt, aspectRatio: job.aspectRatio },
+					{ prompt: finalPrompt(job.prompt, job.style), aspectRatio: job.aspectRatio },
 					{ idempotencyKey: job.id, deadline: this.now() + this.o.taskTimeoutMs, signal },
 				);
 				job = await this.save(job, { state: 'submitted', taskId, submittedAt: this.now() });

@@ -2,7 +2,7 @@
 // acknowledgement and the hand-off to the queue. One path, so budgets, limits, the blocklist, pause and
 // restart safety hold the same for every image.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PermissionFlagsBits, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
 import type { Ledger } from '../budget/ledger.js';
 import { memberRoleIds } from '../budget/member-roles.js';
 import type { Pricing } from '../budget/pricing.js';
@@ -12,7 +12,7 @@ import { TEXT, refusalMessage } from '../messages/texts.js';
 import { UserError } from '../messages/user-error.js';
 import type { Metrics } from '../metrics.js';
 import type { Blocklist } from '../moderation/blocklist.js';
-import type { Job, JobKind } from '../records/job.js';
+import { finalPrompt, type Job, type JobKind, type StyleSnapshot } from '../records/job.js';
 import { isStoreUnreachable } from '../storage/store-errors.js';
 import { attachmentLimit, tellPrivately } from '../util/interaction.js';
 import { closeJob } from './close-job.js';
@@ -21,10 +21,16 @@ import type { JobQueue } from './queue/queue.js';
 export type StartingInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
 export interface ImageRequest {
+	/** The member's own words (the style's template, if any, wraps them before hiapi sees them). */
 	prompt: string;
 	aspectRatio: string;
 	kind: JobKind;
 	sourceJobId?: string;
+	/** Images at once, 1–4 (default 1). */
+	count?: number;
+	style?: StyleSnapshot;
+	/** Only the member sees the exchange. */
+	private?: boolean;
 }
 
 /** What starting an image needs (the command services carry all of it). */
@@ -55,7 +61,7 @@ export async function startImage(interaction: StartingInteraction, request: Imag
 	let deferred = false;
 	if (slow) {
 		try {
-			await interaction.deferReply();
+			await interaction.deferReply(deferOptions(request));
 		} catch (error) {
 			// Not acknowledged while the reservation is still being made: undo it once it lands.
 			void deciding.then((d) => (d.kind === 'accepted' ? abandon(d.job, d.release, s) : undefined)).catch(() => undefined);
@@ -80,7 +86,7 @@ export async function startImage(interaction: StartingInteraction, request: Imag
 	const { job, release } = decision;
 	if (!deferred) {
 		try {
-			await interaction.deferReply();
+			await interaction.deferReply(deferOptions(request));
 		} catch (error) {
 			await abandon(job, release, s);
 			throw error;
@@ -103,6 +109,11 @@ export async function startImage(interaction: StartingInteraction, request: Imag
 	s.queue
 		.enqueue(job, release)
 		.catch((error: unknown) => s.logger.error({ err: error, jobId: job.id }, 'could not queue the job; it stays open and is retried'));
+}
+
+/** A private request is acknowledged privately: the placeholder, progress and result are the member's alone. */
+function deferOptions(request: ImageRequest): { flags?: MessageFlags.Ephemeral } {
+	return request.private ? { flags: MessageFlags.Ephemeral } : {};
 }
 
 /** The interaction could not be acknowledged: give the money back and the member's slot, nothing else to do. */
@@ -131,7 +142,7 @@ async function checkAndReserve(interaction: StartingInteraction, request: ImageR
 	if (!s.queue.accepting) return refused(TEXT.restarting, 'restarting');
 	const guildId = interaction.guildId;
 	if (guildId) {
-		const [paused, blocked] = await Promise.all([s.ledger.isPaused(guildId), s.blocklist.match(guildId, request.prompt)]);
+		const [paused, blocked] = await Promise.all([s.ledger.isPaused(guildId), s.blocklist.match(guildId, finalPrompt(request.prompt, request.style))]);
 		if (paused) return refused(TEXT.paused, 'paused');
 		if (blocked !== undefined) {
 			// Moderators see which term matched, so they can test their list; members never see the list.
@@ -146,7 +157,7 @@ async function checkAndReserve(interaction: StartingInteraction, request: ImageR
 		const roleIds = memberRoleIds(interaction.member);
 		const at = Date.now();
 		const job: Job = {
-			v: 2,
+			v: 3,
 			id: interaction.id,
 			token: interaction.token,
 			applicationId: interaction.applicationId,
@@ -159,9 +170,15 @@ async function checkAndReserve(interaction: StartingInteraction, request: ImageR
 			...(request.sourceJobId ? { sourceJobId: request.sourceJobId } : {}),
 			prompt: request.prompt,
 			aspectRatio: request.aspectRatio,
+			...(request.style ? { style: request.style } : {}),
+			...(request.count !== undefined && request.count > 1 ? { count: request.count } : {}),
+			...(request.private ? { private: true } : {}),
 			price,
 			attachmentSizeLimit: attachmentLimit(interaction),
-			canPostInChannel: interaction.appPermissions.has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.AttachFiles]),
+			// A private job never posts in the channel, even when its reply's token has expired.
+			canPostInChannel:
+				!request.private &&
+				interaction.appPermissions.has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.AttachFiles]),
 			state: 'reserved',
 			createdAt: at,
 			updatedAt: at,

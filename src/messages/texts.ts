@@ -101,6 +101,7 @@ export const TEXT = {
 	badPrompt: (length: number, max: number) =>
 		length === 0 ? 'Your prompt is empty. Describe the image you want.' : `Your prompt is too long (${length} characters; the limit is ${max}).`,
 	badRatio: (ratios: readonly string[]) => `Aspect ratio must be one of ${ratios.join(', ')}.`,
+	badCount: (max: number) => `Count must be a whole number from 1 to ${max}.`,
 } as const;
 
 /** /blocklist's answers. Terms are shown as the moderator typed them, inert. */

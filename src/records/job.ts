@@ -8,9 +8,19 @@ import { CORRUPT, type Read } from './read.js';
 export const JOB_KINDS = ['imagine', 'reroll', 'remix'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
+/** At most this many images per request (Discord's gallery holds 10; hiapi bills each). */
+export const MAX_COUNT = 4;
+
+export const styleSnapshotSchema = z.object({
+	name: z.string().min(1).max(32),
+	/** The prompt template; `{prompt}` stands for the member's words. */
+	template: z.string().min(1).max(500),
+});
+export type StyleSnapshot = z.infer<typeof styleSnapshotSchema>;
+
 export const jobSchema = z.object({
-	/** 1: written before buttons existed (no kind); read the same way. */
-	v: z.union([z.literal(1), z.literal(2)]),
+	/** 1: written before buttons existed (no kind); 3: may carry count, style and private; all read the same way. */
+	v: z.union([z.literal(1), z.literal(2), z.literal(3)]),
 	/** The interaction id: also the reservation id and the hiapi Idempotency-Key. */
 	id: z.string(),
 	token: z.string(),
@@ -25,8 +35,16 @@ export const jobSchema = z.object({
 	kind: z.enum(JOB_KINDS).default('imagine'),
 	/** The job whose button started this one (Reroll, Remix). */
 	sourceJobId: z.string().optional(),
+	/** The member's own words: shown on the card and in /history, prefilled by Remix, reused by Reroll. */
 	prompt: z.string(),
 	aspectRatio: z.string(),
+	/** The style used, as it was when asked (a later edit or removal changes nothing for this job). */
+	style: styleSnapshotSchema.optional(),
+	/** Images asked for at once (1–4); absent on records from before batches. */
+	count: z.number().int().min(1).max(MAX_COUNT).optional(),
+	/** The whole exchange is only for the member (ephemeral reply, nothing posted in the channel). */
+	private: z.boolean().optional(),
+	/** Price of ONE image; the reservation holds price × count. */
 	price: z.number().int().positive(),
 	attachmentSizeLimit: z.number().int().positive(),
 	/** The bot may post with attachments in the channel (from the interaction's app_permissions). */
@@ -45,6 +63,11 @@ export const jobSchema = z.object({
 	finishedAt: z.number().optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
+
+/** What hiapi is asked to draw: the style's template with the member's words in it, or the words alone. */
+export function finalPrompt(prompt: string, style: StyleSnapshot | undefined): string {
+	return style ? style.template.replaceAll('{prompt}', prompt) : prompt;
+}
 
 export const jobKeys = {
 	job: (id: string) => `jobs:${id}`,
