@@ -173,6 +173,8 @@ async function checkAndReserve(interaction: StartingInteraction, request: ImageR
 			...(request.style ? { style: request.style } : {}),
 			...(request.count !== undefined && request.count > 1 ? { count: request.count } : {}),
 			...(request.private ? { private: true } : {}),
+			locale: interaction.locale,
+			...(interaction.guildLocale ? { guildLocale: interaction.guildLocale } : {}),
 			price,
 			attachmentSizeLimit: attachmentLimit(interaction),
 			// A private job never posts in the channel, even when its reply's token has expired.

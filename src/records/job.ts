@@ -44,6 +44,9 @@ export const jobSchema = z.object({
 	count: z.number().int().min(1).max(MAX_COUNT).optional(),
 	/** The whole exchange is only for the member (ephemeral reply, nothing posted in the channel). */
 	private: z.boolean().optional(),
+	/** The requester's Discord locale (private texts), and the server's (public card, log channel); absent before localization. */
+	locale: z.string().max(16).optional(),
+	guildLocale: z.string().max(16).optional(),
 	/** Price of ONE image; the reservation holds price × count. */
 	price: z.number().int().positive(),
 	attachmentSizeLimit: z.number().int().positive(),
