@@ -13,13 +13,17 @@ import {
 } from 'discord.js';
 import type { Command, Services } from '../src/command.js';
 import { REMIX_FIELDS, buildCustomId, type CustomId } from '../src/records/custom-id.js';
-import { MAX_COUNT, isJob, type Job } from '../src/records/job.js';
+import { MAX_COUNT, isJob, type Job, type StyleSnapshot } from '../src/records/job.js';
 import { REMIX_FORM } from '../src/messages/cards.js';
 import { TEXT } from '../src/messages/texts.js';
 import { truncate } from '../src/util/text.js';
 import { UserError } from '../src/messages/user-error.js';
 import { checkPrompt, startImage } from '../src/images/start.js';
 import { customIdsIn, refusedHere, type Place } from '../src/images/job-place.js';
+import { STYLE_TEXT } from '../src/messages/style-texts.js';
+import { REMIX_STYLE_FIELD, remixStyleChosen, remixStyleOptions, styleChoices } from '../src/styles/choices.js';
+import { findStyle, styledPrompt, suggestWithin } from '../src/styles/resolve.js';
+import { FINAL_PROMPT_MAX } from '../src/styles/rules.js';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const PROMPT_MAX = 1500;
@@ -72,6 +76,26 @@ function checkRatio(raw: string | undefined): string {
 	return ratio;
 }
 
+/** Autocomplete waits at most this long for the server's styles (Discord allows 3 s for the answer). */
+const SUGGEST_DEADLINE_MS = 1_000;
+
+/** The server's styles (none in a DM: only the built-ins work there). */
+const serverStyles = (guildId: string | null, s: Services) => (guildId ? s.styles.list(guildId) : Promise.resolve([]));
+
+/** The style a member named (built in, or this server's), refused clearly when there is none by that name. */
+async function chosenStyle(raw: string | null, guildId: string | null, s: Services): Promise<StyleSnapshot | undefined> {
+	if (raw === null || !raw.trim()) return undefined;
+	const style = findStyle(raw, await serverStyles(guildId, s));
+	if (!style) throw new UserError(STYLE_TEXT.unknown(raw, !guildId));
+	return style;
+}
+
+/** The styled prompt must fit what hiapi is sent. */
+function checkStyled(prompt: string, style: StyleSnapshot | undefined): void {
+	const styled = styledPrompt(prompt, style);
+	if (!styled.ok) throw new UserError(STYLE_TEXT.tooLong(styled.length, FINAL_PROMPT_MAX));
+}
+
 /** Where the interaction happened, from Discord's payload (never from the custom id). */
 function placeOf(interaction: ButtonInteraction | ModalSubmitInteraction): Place {
 	const message = interaction.message;
@@ -98,8 +122,8 @@ async function sourceJob(interaction: ButtonInteraction | ModalSubmitInteraction
 	return job;
 }
 
-/** Remix's form: the prompt (same 1–1500 rule as /imagine) and the ratio, both prefilled from the image. */
-function remixModal(job: Job): APIModalInteractionResponseCallbackData {
+/** Remix's form: the prompt (same 1–1500 rule as /imagine), the ratio and the style, all prefilled from the image. */
+function remixModal(job: Job, server: readonly StyleSnapshot[]): APIModalInteractionResponseCallbackData {
 	return {
 		custom_id: buildCustomId({ command: 'imagine', action: 'remix-form', jobId: job.id }),
 		title: REMIX_FORM.title,
@@ -128,8 +152,28 @@ function remixModal(job: Job): APIModalInteractionResponseCallbackData {
 					options: ASPECT_RATIOS.map((r) => ({ label: r, value: r, default: r === job.aspectRatio })),
 				},
 			},
+			{
+				type: ComponentType.Label,
+				label: STYLE_TEXT.remixLabel,
+				component: {
+					type: ComponentType.StringSelect,
+					custom_id: REMIX_STYLE_FIELD,
+					min_values: 1,
+					max_values: 1,
+					options: remixStyleOptions(job.style, server),
+				},
+			},
 		],
 	};
+}
+
+/** The Remix form's style, or undefined on a form shown before it had one. */
+function remixStyleValue(interaction: ModalSubmitInteraction): string | undefined {
+	try {
+		return interaction.fields.getStringSelectValues(REMIX_STYLE_FIELD)[0];
+	} catch {
+		return undefined;
+	}
 }
 
 /** The requester, or a member allowed to manage messages in this channel, may delete an image. */
@@ -154,7 +198,16 @@ export default {
 		const aspectRatio = checkRatio(interaction.options.getString('aspect_ratio') ?? undefined);
 		const count = checkCount(interaction.options.getInteger('count'));
 		const isPrivate = interaction.options.getBoolean('private') ?? false;
-		await startImage(interaction, { prompt, aspectRatio, kind: 'imagine', count, private: isPrivate }, s);
+		const style = await chosenStyle(interaction.options.getString('style'), interaction.guildId, s);
+		checkStyled(prompt, style);
+		await startImage(interaction, { prompt, aspectRatio, kind: 'imagine', count, private: isPrivate, ...(style ? { style } : {}) }, s);
+	},
+	/** Built-in and server styles matching what the member typed in `style:`. */
+	async autocomplete(interaction, s) {
+		const focused = interaction.options.getFocused(true);
+		if (focused.name !== 'style') return interaction.respond([]);
+		const found = await suggestWithin(focused.value, () => serverStyles(interaction.guildId, s), SUGGEST_DEADLINE_MS);
+		await interaction.respond(styleChoices(found));
 	},
 	buttons: {
 		async reroll(interaction, id, s) {
@@ -162,7 +215,8 @@ export default {
 			await startImage(interaction, { prompt: source.prompt, aspectRatio: source.aspectRatio, kind: 'reroll', sourceJobId: source.id }, s);
 		},
 		async remix(interaction, id, s) {
-			await interaction.showModal(remixModal(await sourceJob(interaction, id, s, interaction.customId)));
+			const job = await sourceJob(interaction, id, s, interaction.customId);
+			await interaction.showModal(remixModal(job, await serverStyles(job.guildId, s)));
 		},
 		delete: deleteImage,
 	},
@@ -179,10 +233,13 @@ export default {
 				throw new UserError(TEXT.notOurs);
 			}
 			// The form came from the Remix button on the source job's message: the same place rules apply.
-			await sourceJob(interaction, id, s, buildCustomId({ command: 'imagine', action: 'remix', jobId: id.jobId }));
+			const source = await sourceJob(interaction, id, s, buildCustomId({ command: 'imagine', action: 'remix', jobId: id.jobId }));
 			const prompt = checkPrompt(form.prompt, PROMPT_MAX);
 			const aspectRatio = checkRatio(form.ratio);
-			await startImage(interaction, { prompt, aspectRatio, kind: 'remix', sourceJobId: id.jobId }, s);
+			const chosen = remixStyleChosen(remixStyleValue(interaction), source.style, await serverStyles(interaction.guildId, s));
+			if (!chosen.ok) throw new UserError(STYLE_TEXT.unknown(chosen.name, !interaction.guildId));
+			checkStyled(prompt, chosen.style);
+			await startImage(interaction, { prompt, aspectRatio, kind: 'remix', sourceJobId: id.jobId, ...(chosen.style ? { style: chosen.style } : {}) }, s);
 		},
 	},
 } satisfies Command<typeof data>;

@@ -2,6 +2,7 @@
 import blocklist from './blocklist.js';
 import budget from './budget/index.js';
 import imagine from './imagine.js';
+import style from './style.js';
 import usage from './usage.js';
 
-export const commands = [imagine, usage, budget, blocklist] as const;
+export const commands = [imagine, usage, budget, blocklist, style] as const;

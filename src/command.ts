@@ -1,6 +1,12 @@
 // The contract between commands/ and the core: what a command is, and what its handlers may use.
 // It sits below both, so commands/ imports it from src/ and the wiring imports commands/, never a circle.
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type {
+	AutocompleteInteraction,
+	ButtonInteraction,
+	ChatInputCommandInteraction,
+	ModalSubmitInteraction,
+	RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import type { Ledger } from './budget/ledger.js';
 import type { Pricing } from './budget/pricing.js';
 import type { Config } from './config.js';
@@ -10,6 +16,7 @@ import type { Metrics } from './metrics.js';
 import type { Blocklist } from './moderation/blocklist.js';
 import type { ModLog } from './moderation/mod-log.js';
 import type { CustomId, CustomIdAction } from './records/custom-id.js';
+import type { ServerStyles } from './styles/server-styles.js';
 
 /** What a command handler may use. Handlers stay thin: the work happens in these services. */
 export interface Services {
@@ -18,6 +25,8 @@ export interface Services {
 	/** Limits, settings and the period; its vault holds jobs and money, its audit the moderators' changes. */
 	ledger: Ledger;
 	blocklist: Blocklist;
+	/** Each server's own prompt styles (the built-in ones need no service). */
+	styles: ServerStyles;
 	/** The server's log channel (budget changes, cap notes). */
 	modLog: ModLog;
 	/** Where started images wait and run (in process, or the fleet's). */

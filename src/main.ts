@@ -20,6 +20,7 @@ import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { Blocklist } from './moderation/blocklist.js';
 import { ModLog } from './moderation/mod-log.js';
+import { ServerStyles } from './styles/server-styles.js';
 import { DurationHistory } from './tasks/durations.js';
 import { CallbackRelay } from './tasks/relay.js';
 import { TaskWaiters } from './tasks/waiters.js';
@@ -57,6 +58,7 @@ const ledger = new Ledger(store, vault, {
 	...(vault.kind === 'redis' ? { maxActivePerUser: config.maxJobsPerUser } : {}),
 });
 const blocklist = new Blocklist(store, audit);
+const styles = new ServerStyles(store, audit);
 const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
 const history = new DurationHistory(store, logger);
 await history.load();
@@ -81,7 +83,7 @@ const queue: JobQueue = store.redis
 		})
 	: new LocalQueue(executor, { vault, maxConcurrent: config.maxConcurrentJobs, maxPerUser: config.maxJobsPerUser, logger, metrics });
 audit.subscribe((entry) => modLog.changed(entry));
-attachRouter(client, commands, { config, logger, ledger, blocklist, modLog, queue, pricing, metrics });
+attachRouter(client, commands, { config, logger, ledger, blocklist, styles, modLog, queue, pricing, metrics });
 const retention = new Retention(vault, config.jobRetentionDays, logger);
 
 const shards = new ShardHealth(client, logger, metrics);

@@ -7,6 +7,7 @@ import type { AuditEntry } from '../records/audit.js';
 import { formatUsd } from '../util/money.js';
 import type { RefusalReason } from '../vault/vault.js';
 import { discordTime, inert, resetText } from './format.js';
+import { styleAuditText } from './style-texts.js';
 
 export function refusalMessage(reason: RefusalReason, s: Standing, price: number): string {
 	switch (reason) {
@@ -146,11 +147,12 @@ export function lowBudgetText(remaining: number, limit: number, price: number, r
 export function auditLine(e: AuditEntry): string {
 	const target = e.targetId === null ? '' : e.action === 'role' ? ` <@&${e.targetId}>` : ` <@${e.targetId}>`;
 	const what =
-		e.action === 'blocklist-add'
+		styleAuditText(e) ??
+		(e.action === 'blocklist-add'
 			? `blocked "${inert(e.new ?? '')}"`
 			: e.action === 'blocklist-remove'
 				? `unblocked "${inert(e.old ?? '')}"`
-				: `${e.old ?? '—'} → ${e.new ?? '—'}`;
+				: `${e.old ?? '—'} → ${e.new ?? '—'}`);
 	return `${discordTime(e.at)} <@${e.moderatorId}> **${e.action}**${target}: ${what}`;
 }
 

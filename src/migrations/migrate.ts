@@ -14,7 +14,7 @@ import { CORRUPT } from '../records/read.js';
 import { copyVaultRecords, isVaultKey } from './store-copy.js';
 import { RedisVault } from '../vault/redis.js';
 import { DEFAULT_PREFIX, vaultKey } from '../vault/redis-keys.js';
-import { withRedisLock } from './redis-lock.js';
+import { withRedisLock } from '../storage/redis-lock.js';
 
 const META_KEY = 'meta:schema';
 const metaSchema = z.object({ v: z.literal(1), version: z.number().int().nonnegative() });
@@ -138,6 +138,7 @@ export async function migrate(store: Store, log: Logger, options: MigrateOptions
 		{
 			ttlMs: options.lockTtlMs ?? 60_000,
 			waitMs: options.lockWaitMs ?? 600_000,
+			purpose: 'a store migration',
 			onWait: () => log.info({ lock: MIGRATION_LOCK_KEY }, 'another process is migrating the store; waiting for it'),
 		},
 		() => runSteps(store, log),

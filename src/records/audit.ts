@@ -3,7 +3,21 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { sortableTime } from '../util/text.js';
 
-export const AUDIT_ACTIONS = ['set', 'clear', 'reset', 'default', 'cap', 'role', 'pause', 'resume', 'log', 'blocklist-add', 'blocklist-remove'] as const;
+export const AUDIT_ACTIONS = [
+	'set',
+	'clear',
+	'reset',
+	'default',
+	'cap',
+	'role',
+	'pause',
+	'resume',
+	'log',
+	'blocklist-add',
+	'blocklist-remove',
+	'style-add',
+	'style-remove',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const auditEntrySchema = z.object({

@@ -69,7 +69,8 @@ export type Job = z.infer<typeof jobSchema>;
 
 /** What hiapi is asked to draw: the style's template with the member's words in it, or the words alone. */
 export function finalPrompt(prompt: string, style: StyleSnapshot | undefined): string {
-	return style ? style.template.replaceAll('{prompt}', prompt) : prompt;
+	// A function, not the string: `$&` or `$'` in a prompt must arrive as typed, not as a replacement pattern.
+	return style ? style.template.replaceAll('{prompt}', () => prompt) : prompt;
 }
 
 export const jobKeys = {

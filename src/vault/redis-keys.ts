@@ -19,7 +19,8 @@ export const DEFAULT_PREFIX = 'ib:';
  *   jobs:open                     ZSET createdAt → id               open jobs (what a restart resumes)
  *   jobs:done                     ZSET finishedAt → id              finished jobs (what retention prunes)
  *   active:{user}                 SET open job ids                  MAX_JOBS_PER_USER across the fleet
- *   lock:migrate                  STRING a holder's token           the store migration's lock (migrations/redis-lock.ts)
+ *   lock:migrate                  STRING a holder's token           the store migration's lock (storage/redis-lock.ts)
+ *   lock:styles:{guild}           STRING a holder's token           a server's style list change (styles/server-styles.ts)
  */
 export function vaultKey(prefix: string, ...parts: string[]): string {
 	return prefix + parts.join(':');

@@ -14,6 +14,7 @@ import { LocalQueue } from '../../../src/images/queue/local.js';
 import { refusalMessage, TEXT } from '../../../src/messages/texts.js';
 import { Blocklist } from '../../../src/moderation/blocklist.js';
 import { ModLog } from '../../../src/moderation/mod-log.js';
+import { ServerStyles } from '../../../src/styles/server-styles.js';
 import type { Job } from '../../../src/records/job.js';
 import { startDiscordEmulator, type DiscordEmulator } from '../../emulators/discord/index.js';
 import { executorFor, gate, GUILD, MOD, newId, openWorld, PRICE, until, type World } from './harness.js';
@@ -44,7 +45,7 @@ async function boot(sameStore = false): Promise<void> {
 	await pricing.start();
 	const blocklist = new Blocklist(store, ledger.audit);
 	const modLog = new ModLog((g) => ledger.settings(g), createChannelPoster(client), logger);
-	s = { config: config(), logger, ledger, blocklist, modLog, queue, pricing, metrics };
+	s = { config: config(), logger, ledger, blocklist, styles: new ServerStyles(store, ledger.audit), modLog, queue, pricing, metrics };
 	client.removeAllListeners(Events.InteractionCreate);
 	attachRouter(client, commands, s);
 }

@@ -1,10 +1,11 @@
-// A lock on Redis for work only one process of the fleet may do at a time (the store's migration at start-up):
+// A lock on Redis for work only one process of the fleet may do at a time (the store's migration at start-up, a
+// server's style list change):
 // SET NX PX with a random token, its expiry pushed back while the work runs (so a long step keeps it and a dead
 // holder loses it), released only by its holder (compare-and-delete), and a bounded wait for anyone else.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClientType } from '@keyv/redis';
-import { StoreError } from '../storage/store-errors.js';
+import { StoreError } from './store-errors.js';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
@@ -16,6 +17,8 @@ export interface RedisLockOptions {
 	waitMs: number;
 	/** How often a waiter tries again. */
 	pollMs?: number;
+	/** What the lock guards, for the error when waiting gives up (e.g. "a store migration"). */
+	purpose: string;
 	/** Told once when the lock is taken by someone else (so the wait is explained in the log). */
 	onWait?: () => void;
 }
@@ -28,7 +31,7 @@ export async function withRedisLock<T>(client: RedisClientType, key: string, o: 
 	while ((await client.set(key, token, { condition: 'NX', expiration: { type: 'PX', value: o.ttlMs } })) !== 'OK') {
 		if (Date.now() >= giveUpAt) {
 			throw new StoreError(
-				`another process has held the lock ${key} for over ${Math.round(o.waitMs / 1000)} s (a store migration); if no bot process is running, delete that key and start again`,
+				`another process has held the lock ${key} for over ${Math.round(o.waitMs / 1000)} s (${o.purpose}); if no bot process is running, delete that key and start again`,
 			);
 		}
 		if (!told) o.onWait?.();
