@@ -183,9 +183,12 @@ describe('/imagine style:', () => {
 			ephemeral: true,
 			content: expect.stringMatching(/no style named "vaporwave".*\/style list/) as string,
 		});
+		await embedOf(style('add', [opt('name', 'Echo'), opt('template', '{prompt}; {prompt}')]).id);
+		const tooLong = imagineStyled('w'.repeat(1200), 'echo');
+		expect((await replyContent(world, tooLong.id)).content).toMatch(/would be 2402 characters, over the 2000/);
 		const dm = imagineStyled('a fox', 'Art Deco', { guildId: null });
 		expect((await replyContent(world, dm.id)).content).toMatch(/direct messages only the built-in styles/);
-		expect([...hiapiPrompt(unknown.id), ...hiapiPrompt(dm.id)]).toEqual([]);
+		expect([...hiapiPrompt(unknown.id), ...hiapiPrompt(dm.id), ...hiapiPrompt(tooLong.id)]).toEqual([]);
 	});
 
 	it('is blocked when a blocked word is in the style, not in the prompt', async () => {

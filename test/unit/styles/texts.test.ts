@@ -1,0 +1,32 @@
+// /style list fits one message whatever the server's styles, and a style change reads well (inert) in the audit.
+import { describe, expect, it } from 'vitest';
+import { STYLE_TEXT, styleAuditText } from '../../../src/messages/style-texts.js';
+import { BUILT_IN_STYLES } from '../../../src/styles/built-in.js';
+
+const builtIns = BUILT_IN_STYLES.map((b) => ({ ...b, builtIn: b.id }));
+
+describe('style texts', () => {
+	it('list every built-in and all 25 server styles within 2000 characters, templates shortened evenly', () => {
+		const server = Array.from({ length: 25 }, (_, i) => ({
+			name: `${'N'.repeat(30)}${String(i).padStart(2, '0')}`,
+			template: `${'*word* '.repeat(70)}{prompt}`,
+		}));
+		const text = STYLE_TEXT.list(builtIns, server);
+		expect(text.length).toBeLessThanOrEqual(2000);
+		for (const b of BUILT_IN_STYLES) expect(text).toContain(`**${b.name}**`);
+		for (const s of server) expect(text).toContain(s.name);
+		expect(text).toContain('\\*word\\*');
+		const few = STYLE_TEXT.list(builtIns, [{ name: 'Short', template: 'a {prompt}' }]);
+		expect(few).toContain('• **Short**: a {prompt}');
+	});
+
+	it('quote a style change inert and short in the audit line', () => {
+		const at = 1_700_000_000_000;
+		const base = { at, guildId: 'g', moderatorId: 'm', targetId: null };
+		expect(styleAuditText({ ...base, action: 'style-add', old: null, new: 'Ping: <@&1> @everyone {prompt}' })).toBe(
+			'added style Ping: \\<@&1> @\u200Beveryone {prompt}',
+		);
+		expect(styleAuditText({ ...base, action: 'style-remove', old: `X: ${'y'.repeat(400)}`, new: null })?.length).toBeLessThanOrEqual(200);
+		expect(styleAuditText({ ...base, action: 'blocklist-add', old: null, new: 'x' })).toBeUndefined();
+	});
+});
