@@ -13,7 +13,7 @@ import {
 } from 'discord.js';
 import type { Command, Services } from '../src/command.js';
 import { REMIX_FIELDS, buildCustomId, type CustomId } from '../src/records/custom-id.js';
-import { MAX_COUNT, isJob, type Job } from '../src/records/job.js';
+import { ASPECT_RATIOS, MAX_COUNT, isJob, type Job } from '../src/records/job.js';
 import { REMIX_FORM } from '../src/messages/cards.js';
 import { TEXT } from '../src/messages/texts.js';
 import { truncate } from '../src/util/text.js';
@@ -21,7 +21,7 @@ import { UserError } from '../src/messages/user-error.js';
 import { checkPrompt, startImage } from '../src/images/start.js';
 import { customIdsIn, refusedHere, type Place } from '../src/images/job-place.js';
 
-export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
+export { ASPECT_RATIOS };
 export const PROMPT_MAX = 1500;
 
 const data = {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildCustomId, parseCustomId } from '../../../src/records/custom-id.js';
+import { MAX_HISTORY_PAGE, buildCustomId, parseCustomId } from '../../../src/records/custom-id.js';
 
 const JOB = '1300000000000000001';
 
@@ -65,7 +65,8 @@ describe('parseCustomId (properties)', () => {
 				const parsed = parseCustomId(raw);
 				if (parsed === undefined) return;
 				expect(buildCustomId(parsed)).toBe(raw);
-				expect(parsed.jobId).toMatch(/^[0-9]{17,20}$/); // ASCII digits only: the id keys vault records
+				if ('jobId' in parsed) expect(parsed.jobId).toMatch(/^[0-9]{17,20}$/); // ASCII digits only: the id keys vault records
+				else expect(parsed.page).toBeLessThanOrEqual(MAX_HISTORY_PAGE);
 			}),
 			{ numRuns: 2000 },
 		);
