@@ -19,6 +19,7 @@ import { TEXT } from '../src/messages/texts.js';
 import { truncate } from '../src/util/text.js';
 import { UserError } from '../src/messages/user-error.js';
 import { checkPrompt, startImage } from '../src/images/start.js';
+import { withDefaults } from '../src/members/settings.js';
 import { customIdsIn, refusedHere, type Place } from '../src/images/job-place.js';
 
 export { ASPECT_RATIOS };
@@ -151,9 +152,18 @@ export default {
 	data,
 	async execute(interaction, s) {
 		const prompt = checkPrompt(interaction.options.getString('prompt', true), PROMPT_MAX);
-		const aspectRatio = checkRatio(interaction.options.getString('aspect_ratio') ?? undefined);
-		const count = checkCount(interaction.options.getInteger('count'));
-		const isPrivate = interaction.options.getBoolean('private') ?? false;
+		const o = interaction.options;
+		// Options left out take the member's /settings defaults (a default style missing here is just not used).
+		const given = {
+			aspectRatio: o.getString('aspect_ratio') ?? undefined,
+			style: o.getString('style') ?? undefined,
+			count: o.getInteger('count') ?? undefined,
+			private: o.getBoolean('private') ?? undefined,
+		};
+		const merged = withDefaults(given, await s.members.settings.defaultsFor(interaction.user.id));
+		const aspectRatio = checkRatio(merged.aspectRatio);
+		const count = checkCount(merged.count ?? null);
+		const isPrivate = merged.private ?? false;
 		await startImage(interaction, { prompt, aspectRatio, kind: 'imagine', count, private: isPrivate }, s);
 	},
 	buttons: {

@@ -71,7 +71,15 @@ const relay =
 		: undefined;
 await relay?.start();
 const tasks = new TaskWatch({ hiapi, history, waiters, logger, metrics, maxGapMs: config.pollIntervalMs, callbacks: config.hiapiCallbackUrl !== undefined });
-const executor = new JobExecutor({ ledger, hiapi, delivery: createDelivery(client, historyFiler(members.history)), logger, metrics, tasks, taskTimeoutMs: config.taskTimeoutMs });
+const executor = new JobExecutor({
+	ledger,
+	hiapi,
+	delivery: createDelivery(client, historyFiler(members.history)),
+	logger,
+	metrics,
+	tasks,
+	taskTimeoutMs: config.taskTimeoutMs,
+});
 // One process: the in-process line. Redis: the fleet's shared BullMQ queue (loaded only then).
 const queue: JobQueue = store.redis
 	? new (await import('./images/queue/fleet.js')).FleetQueue(executor, {

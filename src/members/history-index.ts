@@ -83,7 +83,11 @@ export class RedisHistoryIndex implements HistoryIndex {
 
 	async add(userId: string, marker: HistoryMarker): Promise<void> {
 		const key = this.key(userId);
-		await this.client.multi().zAdd(key, { score: marker.createdAt, value: JSON.stringify(marker) }).zRemRangeByRank(key, 0, -MAX_KEPT - 1).exec();
+		await this.client
+			.multi()
+			.zAdd(key, { score: marker.createdAt, value: JSON.stringify(marker) })
+			.zRemRangeByRank(key, 0, -MAX_KEPT - 1)
+			.exec();
 	}
 
 	async newest(userId: string, limit: number): Promise<HistoryMarker[]> {
@@ -95,8 +99,7 @@ export class RedisHistoryIndex implements HistoryIndex {
 			if (parsed.success) {
 				found.push(parsed.data);
 				this.raw.set(parsed.data, member);
-			}
-			else unreadable.push(member);
+			} else unreadable.push(member);
 		}
 		if (unreadable.length > 0) {
 			this.logger.warn({ userId, dropped: unreadable.length }, 'unreadable history markers dropped');

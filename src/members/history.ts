@@ -54,7 +54,8 @@ export class History {
 			if (job.state !== 'delivered' && job.deliveredAt === undefined) continue;
 			if (entries.length < HISTORY_MAX) entries.push({ job, cost: 0, ...(m.message ? { message: m.message } : {}) });
 		}
-		if (gone.length > 0) await this.index.remove(userId, gone).catch((error: unknown) => this.logger.warn({ err: error }, 'could not forget stale history markers'));
+		if (gone.length > 0)
+			await this.index.remove(userId, gone).catch((error: unknown) => this.logger.warn({ err: error }, 'could not forget stale history markers'));
 		await Promise.all(
 			entries.map(async (e) => {
 				const reservation = await this.vault.reservation(e.job.id).catch(() => undefined);

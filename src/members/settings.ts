@@ -25,13 +25,25 @@ export class MemberSettingsStore {
 		return { defaults, corrupt: false };
 	}
 
-	/** Merges `changes` into the member's defaults (an unreadable record is replaced); throws on a value the schema refuses. */
-	update(userId: string, changes: MemberDefaults): Promise<MemberDefaults> {
+	/** The member's defaults for /imagine; none when unreadable or out of reach (the request itself then says what is wrong). */
+	async defaultsFor(userId: string): Promise<MemberDefaults> {
+		try {
+			return (await this.get(userId)).defaults;
+		} catch (error) {
+			this.logger.warn({ err: error, userId }, 'member settings unreadable; using none');
+			return {};
+		}
+	}
+
+	/** Merges `changes` into the member's defaults and drops `clear` (an unreadable record is replaced); throws on a value the schema refuses. */
+	update(userId: string, changes: MemberDefaults, clear: ReadonlyArray<keyof MemberDefaults> = []): Promise<MemberDefaults> {
 		return this.store.write(async (tx) => {
 			const key = memberKeys.settings(userId);
 			const before = await tx.get(key, memberSettingsSchema);
 			if (before === CORRUPT) this.logger.warn({ userId }, 'unreadable member settings replaced');
-			const next = memberSettingsSchema.parse({ ...(before && before !== CORRUPT ? before : {}), ...changes, v: 1 });
+			const merged: Record<string, unknown> = { ...(before && before !== CORRUPT ? before : {}), ...changes, v: 1 };
+			for (const k of clear) delete merged[k];
+			const next = memberSettingsSchema.parse(merged);
 			await tx.set(key, next);
 			const { v: _v, ...defaults } = next;
 			return defaults;

@@ -65,7 +65,8 @@ describe('parseCustomId (properties)', () => {
 				const parsed = parseCustomId(raw);
 				if (parsed === undefined) return;
 				expect(buildCustomId(parsed)).toBe(raw);
-				if ('jobId' in parsed) expect(parsed.jobId).toMatch(/^[0-9]{17,20}$/); // ASCII digits only: the id keys vault records
+				if ('jobId' in parsed)
+					expect(parsed.jobId).toMatch(/^[0-9]{17,20}$/); // ASCII digits only: the id keys vault records
 				else expect(parsed.page).toBeLessThanOrEqual(MAX_HISTORY_PAGE);
 			}),
 			{ numRuns: 2000 },
