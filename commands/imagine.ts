@@ -169,7 +169,12 @@ export default {
 	buttons: {
 		async reroll(interaction, id, s) {
 			const source = await sourceJob(interaction, id, s, interaction.customId);
-			await startImage(interaction, { prompt: source.prompt, aspectRatio: source.aspectRatio, kind: 'reroll', sourceJobId: source.id }, s);
+			// A private image's reroll stays private.
+			await startImage(
+				interaction,
+				{ prompt: source.prompt, aspectRatio: source.aspectRatio, kind: 'reroll', sourceJobId: source.id, private: source.private ?? false },
+				s,
+			);
 		},
 		async remix(interaction, id, s) {
 			await interaction.showModal(remixModal(await sourceJob(interaction, id, s, interaction.customId)));
@@ -189,10 +194,10 @@ export default {
 				throw new UserError(TEXT.notOurs);
 			}
 			// The form came from the Remix button on the source job's message: the same place rules apply.
-			await sourceJob(interaction, id, s, buildCustomId({ command: 'imagine', action: 'remix', jobId: id.jobId }));
+			const source = await sourceJob(interaction, id, s, buildCustomId({ command: 'imagine', action: 'remix', jobId: id.jobId }));
 			const prompt = checkPrompt(form.prompt, PROMPT_MAX);
 			const aspectRatio = checkRatio(form.ratio);
-			await startImage(interaction, { prompt, aspectRatio, kind: 'remix', sourceJobId: id.jobId }, s);
+			await startImage(interaction, { prompt, aspectRatio, kind: 'remix', sourceJobId: id.jobId, private: source.private ?? false }, s);
 		},
 	},
 } satisfies Command<typeof data>;
