@@ -45,7 +45,7 @@ function job(n: number, extra: Partial<Job> = {}): Job {
 
 /** A vault holding `jobs` (and charges for some), enough for History's reads. */
 function fakeVault(jobs: Map<string, Read<Job>>, charges = new Map<string, Reservation>()) {
-	return { job: async (id: string) => jobs.get(id), reservation: async (id: string) => charges.get(id) };
+	return { job: (id: string) => Promise.resolve(jobs.get(id)), reservation: (id: string) => Promise.resolve(charges.get(id)) };
 }
 
 let redis: RedisServer | undefined;
