@@ -13,19 +13,20 @@ import {
 } from 'discord.js';
 import type { Command, Services } from '../src/command.js';
 import { REMIX_FIELDS, buildCustomId, type CustomId } from '../src/records/custom-id.js';
-import { MAX_COUNT, isJob, type Job, type StyleSnapshot } from '../src/records/job.js';
+import { ASPECT_RATIOS, MAX_COUNT, isJob, type Job, type StyleSnapshot } from '../src/records/job.js';
 import { REMIX_FORM } from '../src/messages/cards.js';
 import { TEXT } from '../src/messages/texts.js';
 import { truncate } from '../src/util/text.js';
 import { UserError } from '../src/messages/user-error.js';
 import { checkPrompt, startImage } from '../src/images/start.js';
+import { withDefaults } from '../src/members/settings.js';
 import { customIdsIn, refusedHere, type Place } from '../src/images/job-place.js';
 import { STYLE_TEXT } from '../src/messages/style-texts.js';
 import { REMIX_STYLE_FIELD, remixStyleChosen, remixStyleOptions, styleChoices } from '../src/styles/choices.js';
 import { findStyle, styledPrompt, suggestWithin } from '../src/styles/resolve.js';
 import { FINAL_PROMPT_MAX } from '../src/styles/rules.js';
 
-export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
+export { ASPECT_RATIOS };
 export const PROMPT_MAX = 1500;
 
 const data = {
@@ -83,9 +84,11 @@ const SUGGEST_DEADLINE_MS = 1_000;
 const serverStyles = (guildId: string | null, s: Services) => (guildId ? s.styles.list(guildId) : Promise.resolve([]));
 
 /** The style a member named (built in, or this server's), refused clearly when there is none by that name. */
-async function chosenStyle(raw: string | null, guildId: string | null, s: Services): Promise<StyleSnapshot | undefined> {
+async function chosenStyle(raw: string | null, guildId: string | null, s: Services, fromDefaults = false): Promise<StyleSnapshot | undefined> {
 	if (raw === null || !raw.trim()) return undefined;
 	const style = findStyle(raw, await serverStyles(guildId, s));
+	// A default from /settings may name another server's style: then no style, rather than a refusal.
+	if (!style && fromDefaults) return undefined;
 	if (!style) throw new UserError(STYLE_TEXT.unknown(raw, !guildId));
 	return style;
 }
@@ -195,10 +198,19 @@ export default {
 	data,
 	async execute(interaction, s) {
 		const prompt = checkPrompt(interaction.options.getString('prompt', true), PROMPT_MAX);
-		const aspectRatio = checkRatio(interaction.options.getString('aspect_ratio') ?? undefined);
-		const count = checkCount(interaction.options.getInteger('count'));
-		const isPrivate = interaction.options.getBoolean('private') ?? false;
-		const style = await chosenStyle(interaction.options.getString('style'), interaction.guildId, s);
+		const o = interaction.options;
+		// Options left out take the member's /settings defaults (a default style missing here is just not used).
+		const given = {
+			aspectRatio: o.getString('aspect_ratio') ?? undefined,
+			style: o.getString('style') ?? undefined,
+			count: o.getInteger('count') ?? undefined,
+			private: o.getBoolean('private') ?? undefined,
+		};
+		const merged = withDefaults(given, await s.members.settings.defaultsFor(interaction.user.id));
+		const aspectRatio = checkRatio(merged.aspectRatio);
+		const count = checkCount(merged.count ?? null);
+		const isPrivate = merged.private ?? false;
+		const style = await chosenStyle(merged.style ?? null, interaction.guildId, s, merged.styleFromDefaults);
 		checkStyled(prompt, style);
 		await startImage(interaction, { prompt, aspectRatio, kind: 'imagine', count, private: isPrivate, ...(style ? { style } : {}) }, s);
 	},
@@ -212,7 +224,12 @@ export default {
 	buttons: {
 		async reroll(interaction, id, s) {
 			const source = await sourceJob(interaction, id, s, interaction.customId);
-			await startImage(interaction, { prompt: source.prompt, aspectRatio: source.aspectRatio, kind: 'reroll', sourceJobId: source.id }, s);
+			// A private image's reroll stays private.
+			await startImage(
+				interaction,
+				{ prompt: source.prompt, aspectRatio: source.aspectRatio, kind: 'reroll', sourceJobId: source.id, private: source.private ?? false },
+				s,
+			);
 		},
 		async remix(interaction, id, s) {
 			const job = await sourceJob(interaction, id, s, interaction.customId);
@@ -239,7 +256,11 @@ export default {
 			const chosen = remixStyleChosen(remixStyleValue(interaction), source.style, await serverStyles(interaction.guildId, s));
 			if (!chosen.ok) throw new UserError(STYLE_TEXT.unknown(chosen.name, !interaction.guildId));
 			checkStyled(prompt, chosen.style);
-			await startImage(interaction, { prompt, aspectRatio, kind: 'remix', sourceJobId: id.jobId, ...(chosen.style ? { style: chosen.style } : {}) }, s);
+			await startImage(
+				interaction,
+				{ prompt, aspectRatio, kind: 'remix', sourceJobId: id.jobId, private: source.private ?? false, ...(chosen.style ? { style: chosen.style } : {}) },
+				s,
+			);
 		},
 	},
 } satisfies Command<typeof data>;

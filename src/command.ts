@@ -12,10 +12,11 @@ import type { Pricing } from './budget/pricing.js';
 import type { Config } from './config.js';
 import type { JobQueue } from './images/queue/queue.js';
 import type { Logger } from './log.js';
+import type { Members } from './members/members.js';
 import type { Metrics } from './metrics.js';
 import type { Blocklist } from './moderation/blocklist.js';
 import type { ModLog } from './moderation/mod-log.js';
-import type { CustomId, CustomIdAction } from './records/custom-id.js';
+import type { AnyCustomId, CustomIdAction } from './records/custom-id.js';
 import type { ServerStyles } from './styles/server-styles.js';
 
 /** What a command handler may use. Handlers stay thin: the work happens in these services. */
@@ -33,11 +34,16 @@ export interface Services {
 	queue: JobQueue;
 	pricing: Pricing;
 	metrics: Metrics;
+	/** Each member's /imagine defaults and image history. */
+	members: Members;
 	/** When the interaction arrived (for time-to-first-reply and the acknowledgement deadline). */
 	receivedAt: number;
 }
 
-type Handler<I> = (interaction: I, id: CustomId, services: Services) => Promise<void>;
+type Handler<I, A extends CustomIdAction> = (interaction: I, id: Extract<AnyCustomId, { action: A }>, services: Services) => Promise<void>;
+type Handlers<I> = { [A in CustomIdAction]?: Handler<I, A> };
+/** A handler as the router calls it: with the id it parsed, whose action picked the handler. */
+export type AnyHandler<I> = (interaction: I, id: AnyCustomId, services: Services) => Promise<void>;
 
 export interface Command<Data extends RESTPostAPIChatInputApplicationCommandsJSONBody = RESTPostAPIChatInputApplicationCommandsJSONBody> {
 	data: Data;
@@ -45,7 +51,7 @@ export interface Command<Data extends RESTPostAPIChatInputApplicationCommandsJSO
 	/** Suggestions for an option marked `autocomplete` (answered with at most 25 choices, well within 3 s). */
 	autocomplete?(interaction: AutocompleteInteraction, services: Services): Promise<void>;
 	/** Buttons this command puts on messages, by the action in their custom id (parsed in src/records/custom-id.ts). */
-	buttons?: Partial<Record<CustomIdAction, Handler<ButtonInteraction>>>;
+	buttons?: Handlers<ButtonInteraction>;
 	/** Modals this command shows, by the action in their custom id. */
-	modals?: Partial<Record<CustomIdAction, Handler<ModalSubmitInteraction>>>;
+	modals?: Handlers<ModalSubmitInteraction>;
 }

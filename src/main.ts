@@ -16,6 +16,8 @@ import { JobExecutor } from './images/executor.js';
 import { LocalQueue } from './images/queue/local.js';
 import type { JobQueue } from './images/queue/queue.js';
 import { Retention } from './images/retention.js';
+import { historyFiler } from './members/history.js';
+import { createMembers } from './members/members.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { Blocklist } from './moderation/blocklist.js';
@@ -60,6 +62,7 @@ const ledger = new Ledger(store, vault, {
 const blocklist = new Blocklist(store, audit);
 const styles = new ServerStyles(store, audit);
 const pricing = new Pricing({ fixedMicros: config.imagePriceMicros, url: config.hiapiPricingUrl, model: config.hiapiModel, hiapi, store, logger, metrics });
+const members = createMembers(store, vault, logger);
 const history = new DurationHistory(store, logger);
 await history.load();
 const waiters = new TaskWaiters();
@@ -70,7 +73,15 @@ const relay =
 		: undefined;
 await relay?.start();
 const tasks = new TaskWatch({ hiapi, history, waiters, logger, metrics, maxGapMs: config.pollIntervalMs, callbacks: config.hiapiCallbackUrl !== undefined });
-const executor = new JobExecutor({ ledger, hiapi, delivery: createDelivery(client), logger, metrics, tasks, taskTimeoutMs: config.taskTimeoutMs });
+const executor = new JobExecutor({
+	ledger,
+	hiapi,
+	delivery: createDelivery(client, historyFiler(members.history)),
+	logger,
+	metrics,
+	tasks,
+	taskTimeoutMs: config.taskTimeoutMs,
+});
 // One process: the in-process line. Redis: the fleet's shared BullMQ queue (loaded only then).
 const queue: JobQueue = store.redis
 	? new (await import('./images/queue/fleet.js')).FleetQueue(executor, {
@@ -83,7 +94,7 @@ const queue: JobQueue = store.redis
 		})
 	: new LocalQueue(executor, { vault, maxConcurrent: config.maxConcurrentJobs, maxPerUser: config.maxJobsPerUser, logger, metrics });
 audit.subscribe((entry) => modLog.changed(entry));
-attachRouter(client, commands, { config, logger, ledger, blocklist, styles, modLog, queue, pricing, metrics });
+attachRouter(client, commands, { config, logger, ledger, blocklist, styles, modLog, queue, pricing, metrics, members });
 const retention = new Retention(vault, config.jobRetentionDays, logger);
 
 const shards = new ShardHealth(client, logger, metrics);

@@ -3,11 +3,12 @@
 // and posts in a channel (the log channel needs no cache and no gateway event).
 import { MessageFlags, Routes, type Client } from 'discord.js';
 import type { Delivery } from '../images/delivery.js';
+import type { Job } from '../records/job.js';
 import { isCard, type Reply } from '../messages/reply.js';
 import type { ChannelPoster } from '../moderation/mod-log.js';
 
-/** Job delivery over the interaction webhook. */
-export function createDelivery(client: Client): Delivery {
+/** Job delivery over the interaction webhook; `onSent` hears of each message Discord accepted (a member's history). */
+export function createDelivery(client: Client, onSent?: (job: Job, reply: Reply, message: unknown) => Promise<void>): Delivery {
 	// A card carries the IS_COMPONENTS_V2 flag and no content or embeds; an edit turning the text progress message
 	// into a card must also clear its content (Discord keeps omitted fields, and refuses text beside the flag).
 	const payload = (reply: Reply, edit: boolean) => {
@@ -23,10 +24,11 @@ export function createDelivery(client: Client): Delivery {
 	};
 	return {
 		async editOriginal(job, reply) {
-			await client.rest.patch(Routes.webhookMessage(job.applicationId, job.token, '@original'), { ...payload(reply, true), auth: false });
+			const sent = await client.rest.patch(Routes.webhookMessage(job.applicationId, job.token, '@original'), { ...payload(reply, true), auth: false });
+			await onSent?.(job, reply, sent);
 		},
 		async postInChannel(job, reply) {
-			await client.rest.post(Routes.channelMessages(job.channelId), payload(reply, false));
+			await onSent?.(job, reply, await client.rest.post(Routes.channelMessages(job.channelId), payload(reply, false)));
 		},
 		async followUp(job, reply, { ephemeral }) {
 			const { body, files } = payload(reply, false);

@@ -10,7 +10,7 @@ import {
 	type Interaction,
 	type ModalSubmitInteraction,
 } from 'discord.js';
-import type { Command, Services } from '../command.js';
+import type { AnyHandler, Command, Services } from '../command.js';
 import { TEXT } from '../messages/texts.js';
 import { UserError } from '../messages/user-error.js';
 import { parseCustomId } from '../records/custom-id.js';
@@ -82,11 +82,11 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 		const command = id && byName.get(id.command);
 		if (!id || !command) throw new UserError(TEXT.notOurs);
 		if (interaction.isButton()) {
-			const handler = command.buttons?.[id.action];
+			const handler = command.buttons?.[id.action] as AnyHandler<ButtonInteraction> | undefined;
 			if (!handler) throw new UserError(TEXT.notOurs);
 			await handler(interaction, id, s);
 		} else {
-			const handler = command.modals?.[id.action];
+			const handler = command.modals?.[id.action] as AnyHandler<ModalSubmitInteraction> | undefined;
 			if (!handler) throw new UserError(TEXT.notOurs);
 			await handler(interaction, id, s);
 		}

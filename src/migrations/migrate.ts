@@ -15,6 +15,7 @@ import { copyVaultRecords, isVaultKey } from './store-copy.js';
 import { RedisVault } from '../vault/redis.js';
 import { DEFAULT_PREFIX, vaultKey } from '../vault/redis-keys.js';
 import { withRedisLock } from '../storage/redis-lock.js';
+import { backfillHistory } from './history-backfill.js';
 
 const META_KEY = 'meta:schema';
 const metaSchema = z.object({ v: z.literal(1), version: z.number().int().nonnegative() });
@@ -116,7 +117,14 @@ const toV4: Step = {
 	},
 };
 
-export const STEPS: readonly Step[] = [toV2, toV3, toV4];
+/** v5: each member's delivered images indexed for /history. */
+const toV5: Step = {
+	version: 5,
+	what: "each member's delivered images filed in their /history",
+	run: backfillHistory,
+};
+
+export const STEPS: readonly Step[] = [toV2, toV3, toV4, toV5];
 export const SCHEMA_VERSION = STEPS.reduce((max, s) => Math.max(max, s.version), 1);
 
 /** The lock two processes starting on one Redis take before migrating (next to the fleet vault's keys). */

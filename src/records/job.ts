@@ -11,6 +11,9 @@ export type JobKind = (typeof JOB_KINDS)[number];
 /** At most this many images per request (Discord's gallery holds 10; hiapi bills each). */
 export const MAX_COUNT = 4;
 
+/** The image shapes /imagine offers (and a member's default may name). */
+export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
+
 export const styleSnapshotSchema = z.object({
 	name: z.string().min(1).max(32),
 	/** The prompt template; `{prompt}` stands for the member's words. */

@@ -1,8 +1,8 @@
 /**
  * Channel message routes: POST /channels/:id/messages (stored in the message registry; 403 Missing
  * Permissions in channels closed with denyChannel; 403 Missing Access where the bot is not: a guild that did not
- * add it, a group DM) and DELETE /channels/:id/messages/:id (the bot deleting
- * its own messages; 404 Unknown Message once gone).
+ * add it, a group DM), GET /channels/:id/messages/:id (a message as stored; 404 Unknown Message once deleted, and
+ * for ephemeral ones) and DELETE /channels/:id/messages/:id (the bot deleting its own messages; 404 once gone).
  */
 import { MessageFlags } from 'discord-api-types/v10';
 import { buildMessage } from './messages.js';
@@ -38,4 +38,14 @@ export function deleteChannelMessage(state: EmulatorState, ctx: RouteContext): R
 	if (!message || message.channel_id !== channelId || ((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0) return UNKNOWN_MESSAGE();
 	state.markDeleted(message.id);
 	return { status: 204 };
+}
+
+/** A channel's message; ephemeral messages are not the channel's (only their interaction's webhook knows them). */
+export function getChannelMessage(state: EmulatorState, ctx: RouteContext): Reply {
+	const channelId = ctx.params.channelId ?? '';
+	if (state.isOutsideChannel(channelId)) return MISSING_ACCESS();
+	if (!channelObject(state, channelId)) return UNKNOWN_CHANNEL();
+	const message = state.liveMessage(ctx.params.messageId ?? '');
+	if (!message || message.channel_id !== channelId || ((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0) return UNKNOWN_MESSAGE();
+	return { status: 200, body: message };
 }

@@ -8,7 +8,7 @@ import { botMember, channelObject, dmChannelFor, guildCreate, memberBase } from 
 import { type Reply, MISSING_ACCESS, UNKNOWN_CHANNEL, apiError, formError } from './replies.js';
 import { type Route, type RouteContext, defineRoute } from './router.js';
 import { createFollowUp, interactionCallback, webhookMessage } from './routes-interactions.js';
-import { createChannelMessage, deleteChannelMessage } from './routes-messages.js';
+import { createChannelMessage, deleteChannelMessage, getChannelMessage } from './routes-messages.js';
 import type { EmulatorState } from './state.js';
 import { BOT_USERNAME, GUILD_OWNER_ID, isRecord, makeUser } from './util.js';
 
@@ -50,6 +50,7 @@ export function buildRoutes(state: EmulatorState): Route[] {
 			return channel ? { status: 200, body: channel } : UNKNOWN_CHANNEL();
 		}),
 		r('POST', '/v10/channels/:channelId/messages', true, (ctx) => createChannelMessage(state, ctx)),
+		r('GET', '/v10/channels/:channelId/messages/:messageId', true, (ctx) => getChannelMessage(state, ctx)),
 		r('DELETE', '/v10/channels/:channelId/messages/:messageId', true, (ctx) => deleteChannelMessage(state, ctx)),
 		r('POST', '/v10/interactions/:interactionId/:token/callback', false, (ctx) => interactionCallback(state, ctx)),
 		r('POST', '/v10/webhooks/:appId/:token', false, (ctx) => createFollowUp(state, ctx)),

@@ -11,6 +11,7 @@ import { Pricing } from '../../../src/budget/pricing.js';
 import type { Services } from '../../../src/command.js';
 import { loadConfig } from '../../../src/config.js';
 import { LocalQueue } from '../../../src/images/queue/local.js';
+import { createMembers } from '../../../src/members/members.js';
 import { refusalMessage, TEXT } from '../../../src/messages/texts.js';
 import { Blocklist } from '../../../src/moderation/blocklist.js';
 import { ModLog } from '../../../src/moderation/mod-log.js';
@@ -45,7 +46,18 @@ async function boot(sameStore = false): Promise<void> {
 	await pricing.start();
 	const blocklist = new Blocklist(store, ledger.audit);
 	const modLog = new ModLog((g) => ledger.settings(g), createChannelPoster(client), logger);
-	s = { config: config(), logger, ledger, blocklist, styles: new ServerStyles(store, ledger.audit), modLog, queue, pricing, metrics };
+	s = {
+		config: config(),
+		logger,
+		ledger,
+		blocklist,
+		styles: new ServerStyles(store, ledger.audit),
+		modLog,
+		queue,
+		pricing,
+		metrics,
+		members: createMembers(store, ledger.vault, logger),
+	};
 	client.removeAllListeners(Events.InteractionCreate);
 	attachRouter(client, commands, s);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildCustomId, parseCustomId } from '../../../src/records/custom-id.js';
+import { MAX_HISTORY_PAGE, buildCustomId, parseCustomId } from '../../../src/records/custom-id.js';
 
 const JOB = '1300000000000000001';
 
@@ -65,7 +65,9 @@ describe('parseCustomId (properties)', () => {
 				const parsed = parseCustomId(raw);
 				if (parsed === undefined) return;
 				expect(buildCustomId(parsed)).toBe(raw);
-				expect(parsed.jobId).toMatch(/^[0-9]{17,20}$/); // ASCII digits only: the id keys vault records
+				if ('jobId' in parsed)
+					expect(parsed.jobId).toMatch(/^[0-9]{17,20}$/); // ASCII digits only: the id keys vault records
+				else expect(parsed.page).toBeLessThanOrEqual(MAX_HISTORY_PAGE);
 			}),
 			{ numRuns: 2000 },
 		);
@@ -76,6 +78,44 @@ describe('parseCustomId (properties)', () => {
 			fc.property(validId, (id) => {
 				expect(parseCustomId(buildCustomId(id))).toEqual(id);
 			}),
+		);
+	});
+});
+
+describe('/history custom ids', () => {
+	it('round-trips Again and every page, and refuses pages that are not plain small numbers', () => {
+		expect(parseCustomId(buildCustomId({ command: 'history', action: 'again', jobId: JOB }))).toEqual({ command: 'history', action: 'again', jobId: JOB });
+		for (const page of [0, 1, 4, MAX_HISTORY_PAGE]) expect(parseCustomId(`history:page:${page}`)).toEqual({ command: 'history', action: 'page', page });
+		for (const raw of [
+			'history:page:',
+			'history:page:-1',
+			'history:page:01',
+			'history:page:100',
+			'history:page:1.5',
+			'history:page:1e2',
+			'history:page:٣',
+			`history:page:${JOB}`,
+			'history:again:5',
+			'imagine:page:1',
+			'history:reroll:' + JOB,
+			'history:page:1:2',
+		]) {
+			expect(parseCustomId(raw), raw).toBeUndefined();
+		}
+	});
+
+	it('a parsed page is always an integer within 0..MAX_HISTORY_PAGE that builds back to the same id (properties)', () => {
+		fc.assert(
+			fc.property(fc.oneof(fc.string({ maxLength: 6 }), fc.integer({ min: -5, max: 500 }).map(String)), (tail) => {
+				const raw = `history:page:${tail}`;
+				const parsed = parseCustomId(raw);
+				if (parsed === undefined) return;
+				expect(parsed.action).toBe('page');
+				if (!('page' in parsed)) throw new Error('not a page id');
+				expect(Number.isInteger(parsed.page) && parsed.page >= 0 && parsed.page <= MAX_HISTORY_PAGE).toBe(true);
+				expect(buildCustomId(parsed)).toBe(raw);
+			}),
+			{ numRuns: 2000 },
 		);
 	});
 });
