@@ -20,6 +20,7 @@ import { truncate } from '../src/util/text.js';
 import { UserError } from '../src/messages/user-error.js';
 import { checkPrompt, startImage } from '../src/images/start.js';
 import { customIdsIn, refusedHere, type Place } from '../src/images/job-place.js';
+import { servedOf } from '../src/images/where-served.js';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const PROMPT_MAX = 1500;
@@ -139,7 +140,9 @@ async function deleteImage(interaction: ButtonInteraction, id: CustomId, s: Serv
 	ensureHere(interaction, id.jobId, isJob(job) ? job : undefined, interaction.customId, s);
 	// A pruned job no longer says who asked; the message itself does (Discord's own record of the interaction).
 	const requesterId = isJob(job) ? job.userId : interaction.message.interactionMetadata?.user.id;
-	const moderator = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
+	// Only a server that added the bot has moderators the bot answers to; elsewhere (a user install) the requester alone.
+	const inServer = servedOf(interaction, true).kind === 'server';
+	const moderator = inServer && (interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false);
 	if (interaction.user.id !== requesterId && !moderator) throw new UserError(TEXT.onlyRequesterDeletes(requesterId));
 	await interaction.deferUpdate();
 	// For a component, @original is the message it is on. Deleting never refunds: the image was made and paid for.
@@ -149,6 +152,7 @@ async function deleteImage(interaction: ButtonInteraction, id: CustomId, s: Serv
 
 export default {
 	data,
+	audience: 'member',
 	async execute(interaction, s) {
 		const prompt = checkPrompt(interaction.options.getString('prompt', true), PROMPT_MAX);
 		const aspectRatio = checkRatio(interaction.options.getString('aspect_ratio') ?? undefined);

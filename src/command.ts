@@ -1,6 +1,12 @@
 // The contract between commands/ and the core: what a command is, and what its handlers may use.
 // It sits below both, so commands/ imports it from src/ and the wiring imports commands/, never a circle.
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type {
+	AutocompleteInteraction,
+	ButtonInteraction,
+	ChatInputCommandInteraction,
+	ModalSubmitInteraction,
+	RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import type { Ledger } from './budget/ledger.js';
 import type { Pricing } from './budget/pricing.js';
 import type { Config } from './config.js';
@@ -32,6 +38,11 @@ type Handler<I> = (interaction: I, id: CustomId, services: Services) => Promise<
 
 export interface Command<Data extends RESTPostAPIChatInputApplicationCommandsJSONBody = RESTPostAPIChatInputApplicationCommandsJSONBody> {
 	data: Data;
+	/**
+	 * Who the command is for: `member` commands may be user-installed (USER_INSTALL=on) and used anywhere;
+	 * `moderator` commands stay in servers that added the bot. Missing = `moderator`, the safe default.
+	 */
+	audience?: 'member' | 'moderator';
 	execute(interaction: ChatInputCommandInteraction, services: Services): Promise<void>;
 	/** Suggestions for an option marked `autocomplete` (answered with at most 25 choices, well within 3 s). */
 	autocomplete?(interaction: AutocompleteInteraction, services: Services): Promise<void>;

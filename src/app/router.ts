@@ -11,6 +11,8 @@ import {
 	type ModalSubmitInteraction,
 } from 'discord.js';
 import type { Command, Services } from '../command.js';
+import { servedOf } from '../images/where-served.js';
+import { INSTALL_TEXT } from '../messages/install-texts.js';
 import { TEXT } from '../messages/texts.js';
 import { UserError } from '../messages/user-error.js';
 import { parseCustomId } from '../records/custom-id.js';
@@ -63,6 +65,7 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 		const command = byName.get(interaction.commandName);
 		try {
 			if (!command?.autocomplete) throw new Error(`no autocomplete for /${interaction.commandName}`);
+			if (servedOf(interaction, services.config.userInstall).kind === 'refused') throw new Error('not served here');
 			await command.autocomplete(interaction, { ...services, logger: log, receivedAt: Date.now() });
 		} catch (error) {
 			log.warn({ err: error }, 'autocomplete failed');
@@ -71,6 +74,12 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 	}
 
 	async function dispatch(interaction: Routed, s: Services): Promise<void> {
+		// Before any command runs: a place the bot does not serve is refused here, so nothing is submitted or charged.
+		const served = servedOf(interaction, s.config.userInstall);
+		if (served.kind === 'refused') {
+			s.logger.info({ why: served.why, detail: served.detail, context: interaction.context }, 'interaction not served here');
+			throw new UserError(served.why === 'off' ? INSTALL_TEXT.addBotToServer : INSTALL_TEXT.unexpectedPlace);
+		}
 		if (interaction.isChatInputCommand()) {
 			const command = byName.get(interaction.commandName);
 			if (!command) throw new UserError(TEXT.unknownCommand);
