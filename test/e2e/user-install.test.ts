@@ -188,6 +188,7 @@ describe('USER_INSTALL=on: the operator ceiling and the low-budget note', () => 
 		const { jobId } = await delivered(world, bot, { prompt: 'two', userId: first, guildId: FOREIGN, channelId: FOREIGN_CHANNEL });
 		const note = await world.discord.waitFor((r) => r.interactionId === jobId && r.method === 'POST' && /^\/v10\/webhooks\/[^/]+\/[^/]+$/.test(r.path));
 		expect(note.status).toBeLessThan(300);
+		expect(await usage(world, first, null)).toMatchObject({ Spent: '$0.10', Remaining: '$0.00' });
 		const second = newUserId();
 		await delivered(world, bot, { prompt: 'three', userId: second, guildId: null, context: 2 });
 		const over = imagine(world, { prompt: 'four', userId: second, guildId: FOREIGN, channelId: FOREIGN_CHANNEL });
