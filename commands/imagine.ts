@@ -79,6 +79,7 @@ function placeOf(interaction: ButtonInteraction | ModalSubmitInteraction): Place
 	return {
 		guildId: interaction.guildId,
 		channelId: interaction.channelId,
+		personal: servedOf(interaction, true).kind !== 'server',
 		...(message ? { message: { interactionId: message.interactionMetadata?.id, customIds: customIdsIn(message.components.map((c) => c.toJSON())) } } : {}),
 	};
 }

@@ -12,6 +12,8 @@ export interface Place {
 	 * that made it (interaction_metadata; absent on a channel post) and the custom ids it carries.
 	 */
 	message?: { interactionId: string | undefined; customIds: readonly string[] };
+	/** The click spends from the personal scope (where-served.ts: bot DM or a user install); default: no guild. */
+	personal?: boolean;
 }
 
 /**
@@ -21,8 +23,11 @@ export interface Place {
 export function refusedHere(jobId: string, job: Pick<Job, 'guildId' | 'channelId'> | undefined, place: Place, buttonId: string): string | undefined {
 	// A personal-scope job (guildId null) belongs to its channel: channel ids are unique across Discord, so the
 	// channel alone says the place (a user install in a server that did not add the bot keeps that server's channel).
-	if (job && job.guildId === null && job.channelId !== place.channelId) return place.guildId === null ? 'a DM job in another DM' : 'a DM job in a server';
-	if (job && job.guildId !== null && job.guildId !== place.guildId) return place.guildId === null ? 'a server job in a DM' : 'a job of another server';
+	const personal = place.personal ?? place.guildId === null;
+	if (job && job.guildId === null && (!personal || job.channelId !== place.channelId))
+		return place.guildId === null ? 'a DM job in another DM' : 'a DM job in a server';
+	if (job && job.guildId !== null && (personal || job.guildId !== place.guildId))
+		return place.guildId === null ? 'a server job in a DM' : 'a job of another server';
 	const message = place.message;
 	if (!message) return undefined;
 	// The bot puts a job's buttons only on that job's message, which the job's own interaction made (a Reroll or
