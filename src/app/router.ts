@@ -73,13 +73,20 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 		}
 	}
 
-	async function dispatch(interaction: Routed, s: Services): Promise<void> {
-		// Before any command runs: a place the bot does not serve is refused here, so nothing is submitted or charged.
+	/** Before any command runs, a place the bot does not serve is refused here: nothing is submitted or charged. */
+	function ensureServed(interaction: Routed, s: Services): void {
 		const served = servedOf(interaction, s.config.userInstall);
-		if (served.kind === 'refused') {
-			s.logger.info({ why: served.why, detail: served.detail, context: interaction.context }, 'interaction not served here');
-			throw new UserError(served.why === 'off' ? INSTALL_TEXT.addBotToServer : INSTALL_TEXT.unexpectedPlace);
-		}
+		const name = interaction.isChatInputCommand() ? interaction.commandName : parseCustomId(interaction.customId)?.command;
+		// Moderator commands change a server's settings: only that server's own install may serve them.
+		const moderatorElsewhere = served.kind === 'personal' && byName.get(name ?? '')?.audience !== 'member';
+		if (served.kind !== 'refused' && !moderatorElsewhere) return;
+		const unexpected = served.kind === 'refused' && served.why === 'unexpected';
+		s.logger.info({ served, context: interaction.context }, 'interaction not served here');
+		throw new UserError(unexpected ? INSTALL_TEXT.unexpectedPlace : INSTALL_TEXT.addBotToServer);
+	}
+
+	async function dispatch(interaction: Routed, s: Services): Promise<void> {
+		ensureServed(interaction, s);
 		if (interaction.isChatInputCommand()) {
 			const command = byName.get(interaction.commandName);
 			if (!command) throw new UserError(TEXT.unknownCommand);

@@ -151,6 +151,14 @@ describe('USER_INSTALL=on', () => {
 		expect(await usage(world, userId, null)).toMatchObject({ Spent: '$0.00' });
 	});
 
+	it('moderator commands reached through a user install (Discord should not send them) are refused: no server settings or REST there', async () => {
+		for (const sent of [command(world, 'budget', 'pause', [], FOREIGN), command(world, 'blocklist', 'add', [{ name: 'term', type: 3, value: 'x' }], FOREIGN)]) {
+			expect(await replyContent(world, sent.id)).toEqual({ type: 4, ephemeral: true, content: INSTALL_TEXT.addBotToServer });
+		}
+		expect(restAbout(world, FOREIGN, FOREIGN_CHANNEL)).toEqual([]);
+		await delivered(world, bot, { prompt: 'still running', userId: newUserId(), guildId: FOREIGN, channelId: FOREIGN_CHANNEL });
+	});
+
 	it('deploy-commands registers member commands for both installs and every context, moderator ones for servers only', async () => {
 		expect(await registered(world, 'on')).toEqual({
 			imagine: [
