@@ -106,7 +106,7 @@ describe('npm run deploy-commands', () => {
 		const names = (put?.json as Array<{ name: string; options?: Array<{ name: string }> }>).map((c) => c.name);
 		expect(names).toEqual(['imagine', 'usage', 'budget', 'blocklist']);
 		const imagineDef = (put?.json as Array<{ name: string; options: Array<{ name: string; choices?: Array<{ value: string }> }> }>)[0];
-		expect(imagineDef?.options.map((o) => o.name)).toEqual(['prompt', 'aspect_ratio']);
+		expect(imagineDef?.options.map((o) => o.name)).toEqual(['prompt', 'aspect_ratio', 'style', 'count', 'private']);
 		expect(imagineDef?.options[1]?.choices?.map((c) => c.value)).toEqual(['1:1', '16:9', '9:16', '4:3', '3:4']);
 	});
 
