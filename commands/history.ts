@@ -101,6 +101,7 @@ async function entriesOf(userId: string, s: Services): Promise<HistoryEntry[]> {
 
 export default {
 	data,
+	audience: 'member',
 	async execute(interaction, s) {
 		const entries = await entriesOf(interaction.user.id, s);
 		await interaction.deferReply({ flags: MessageFlags.Ephemeral });

@@ -25,6 +25,7 @@ import { STYLE_TEXT } from '../src/messages/style-texts.js';
 import { REMIX_STYLE_FIELD, remixStyleChosen, remixStyleOptions, styleChoices } from '../src/styles/choices.js';
 import { findStyle, styledPrompt, suggestWithin } from '../src/styles/resolve.js';
 import { FINAL_PROMPT_MAX } from '../src/styles/rules.js';
+import { servedOf } from '../src/images/where-served.js';
 
 export { ASPECT_RATIOS };
 export const PROMPT_MAX = 1500;
@@ -105,6 +106,7 @@ function placeOf(interaction: ButtonInteraction | ModalSubmitInteraction): Place
 	return {
 		guildId: interaction.guildId,
 		channelId: interaction.channelId,
+		personal: servedOf(interaction, true).kind !== 'server',
 		...(message ? { message: { interactionId: message.interactionMetadata?.id, customIds: customIdsIn(message.components.map((c) => c.toJSON())) } } : {}),
 	};
 }
@@ -186,7 +188,9 @@ async function deleteImage(interaction: ButtonInteraction, id: CustomId, s: Serv
 	ensureHere(interaction, id.jobId, isJob(job) ? job : undefined, interaction.customId, s);
 	// A pruned job no longer says who asked; the message itself does (Discord's own record of the interaction).
 	const requesterId = isJob(job) ? job.userId : interaction.message.interactionMetadata?.user.id;
-	const moderator = interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
+	// Only a server that added the bot has moderators the bot answers to; elsewhere (a user install) the requester alone.
+	const inServer = servedOf(interaction, true).kind === 'server';
+	const moderator = inServer && (interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false);
 	if (interaction.user.id !== requesterId && !moderator) throw new UserError(TEXT.onlyRequesterDeletes(requesterId));
 	await interaction.deferUpdate();
 	// For a component, @original is the message it is on. Deleting never refunds: the image was made and paid for.
@@ -196,6 +200,7 @@ async function deleteImage(interaction: ButtonInteraction, id: CustomId, s: Serv
 
 export default {
 	data,
+	audience: 'member',
 	async execute(interaction, s) {
 		const prompt = checkPrompt(interaction.options.getString('prompt', true), PROMPT_MAX);
 		const o = interaction.options;

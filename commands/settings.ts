@@ -71,6 +71,7 @@ function changesOf(interaction: ChatInputCommandInteraction): { changes: MemberD
 
 export default {
 	data,
+	audience: 'member',
 	async execute(interaction, s) {
 		const userId = interaction.user.id;
 		const reset = interaction.options.getBoolean('reset') ?? false;

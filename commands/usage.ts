@@ -7,6 +7,7 @@ import {
 } from 'discord.js';
 import type { Command } from '../src/command.js';
 import { memberRoleIds } from '../src/budget/member-roles.js';
+import { ledgerGuildId, servedOf } from '../src/images/where-served.js';
 import { COLOR } from '../src/messages/format.js';
 import { USAGE } from '../src/messages/usage-texts.js';
 
@@ -20,8 +21,11 @@ const data = {
 
 export default {
 	data,
+	audience: 'member',
 	async execute(interaction, s) {
-		const st = await s.ledger.standing({ guildId: interaction.guildId, userId: interaction.user.id, roleIds: memberRoleIds(interaction.member) });
+		// Where the bot is not in the server (a user install), the member's personal scope, the same as in DMs.
+		const guildId = ledgerGuildId(servedOf(interaction, s.config.userInstall));
+		const st = await s.ledger.standing({ guildId, userId: interaction.user.id, roleIds: guildId ? memberRoleIds(interaction.member) : [] });
 		const price = s.pricing.current();
 		await interaction.reply({
 			flags: MessageFlags.Ephemeral,

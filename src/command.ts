@@ -47,6 +47,11 @@ export type AnyHandler<I> = (interaction: I, id: AnyCustomId, services: Services
 
 export interface Command<Data extends RESTPostAPIChatInputApplicationCommandsJSONBody = RESTPostAPIChatInputApplicationCommandsJSONBody> {
 	data: Data;
+	/**
+	 * Who the command is for: `member` commands may be user-installed (USER_INSTALL=on) and used anywhere;
+	 * `moderator` commands stay in servers that added the bot. Missing = `moderator`, the safe default.
+	 */
+	audience?: 'member' | 'moderator';
 	execute(interaction: ChatInputCommandInteraction, services: Services): Promise<void>;
 	/** Suggestions for an option marked `autocomplete` (answered with at most 25 choices, well within 3 s). */
 	autocomplete?(interaction: AutocompleteInteraction, services: Services): Promise<void>;

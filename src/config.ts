@@ -45,6 +45,8 @@ export interface Config {
 	/** The address the HTTP server binds (HTTP_HOST): loopback unless the operator opens it (the Docker image does). */
 	httpHost: string;
 	logLevel: string;
+	/** USER_INSTALL=on: members may install the app to their account and use it in any server or group DM. */
+	userInstall: boolean;
 }
 
 export class ConfigError extends Error {
@@ -177,6 +179,7 @@ const fields = z.object({
 		.optional(),
 	SHARD_COUNT: integer(1, 100_000).optional(),
 	SHARD_IDS: shardIds().optional(),
+	USER_INSTALL: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
 	LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -254,5 +257,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		healthPort: e.HEALTH_PORT,
 		httpHost: e.HTTP_HOST,
 		logLevel: e.LOG_LEVEL,
+		userInstall: e.USER_INSTALL === 'on',
 	};
 }

@@ -1,6 +1,7 @@
 // Registers the slash commands globally, or in DISCORD_GUILD_ID when set (instant, for testing).
 import { REST, Routes, type APIApplication } from 'discord.js';
 import { commands } from '../commands/index.js';
+import { withInstallScopes } from './app/install-scopes.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { scrubber } from './log.js';
 
@@ -10,7 +11,8 @@ async function deploy(): Promise<void> {
 	const config = loadConfig(env);
 	const rest = new REST({ api: config.discordApiUrl }).setToken(config.discordToken);
 	const applicationId = config.applicationId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
-	const body = commands.map((c) => c.data);
+	// integration_types and contexts follow USER_INSTALL (src/app/install-scopes.ts).
+	const body = commands.map((c) => withInstallScopes(c, config.userInstall));
 	const route = config.guildId ? Routes.applicationGuildCommands(applicationId, config.guildId) : Routes.applicationCommands(applicationId);
 	const result = (await rest.put(route, { body })) as unknown[];
 	process.stdout.write(

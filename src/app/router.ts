@@ -11,6 +11,8 @@ import {
 	type ModalSubmitInteraction,
 } from 'discord.js';
 import type { AnyHandler, Command, Services } from '../command.js';
+import { servedOf } from '../images/where-served.js';
+import { INSTALL_TEXT } from '../messages/install-texts.js';
 import { TEXT } from '../messages/texts.js';
 import { UserError } from '../messages/user-error.js';
 import { parseCustomId } from '../records/custom-id.js';
@@ -63,6 +65,7 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 		const command = byName.get(interaction.commandName);
 		try {
 			if (!command?.autocomplete) throw new Error(`no autocomplete for /${interaction.commandName}`);
+			if (servedOf(interaction, services.config.userInstall).kind === 'refused') throw new Error('not served here');
 			await command.autocomplete(interaction, { ...services, logger: log, receivedAt: Date.now() });
 		} catch (error) {
 			log.warn({ err: error }, 'autocomplete failed');
@@ -70,7 +73,20 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 		}
 	}
 
+	/** Before any command runs, a place the bot does not serve is refused here: nothing is submitted or charged. */
+	function ensureServed(interaction: Routed, s: Services): void {
+		const served = servedOf(interaction, s.config.userInstall);
+		const name = interaction.isChatInputCommand() ? interaction.commandName : parseCustomId(interaction.customId)?.command;
+		// Moderator commands change a server's settings: only that server's own install may serve them.
+		const moderatorElsewhere = served.kind === 'personal' && byName.get(name ?? '')?.audience !== 'member';
+		if (served.kind !== 'refused' && !moderatorElsewhere) return;
+		const unexpected = served.kind === 'refused' && served.why === 'unexpected';
+		s.logger.info({ served, context: interaction.context }, 'interaction not served here');
+		throw new UserError(unexpected ? INSTALL_TEXT.unexpectedPlace : INSTALL_TEXT.addBotToServer);
+	}
+
 	async function dispatch(interaction: Routed, s: Services): Promise<void> {
+		ensureServed(interaction, s);
 		if (interaction.isChatInputCommand()) {
 			const command = byName.get(interaction.commandName);
 			if (!command) throw new UserError(TEXT.unknownCommand);

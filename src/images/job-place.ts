@@ -1,4 +1,5 @@
-// Where a job's buttons may be used: in the job's own server (its own DM, for a DM job) and on its own message.
+// Where a job's buttons may be used: in the job's own server (its own channel, for a personal-scope job: the bot DM,
+// a group DM or a server that did not add the bot) and on its own message.
 // A custom id is untrusted (anyone can send any id); the interaction's guild, channel and message come from Discord.
 import type { Job } from '../records/job.js';
 
@@ -11,6 +12,8 @@ export interface Place {
 	 * that made it (interaction_metadata; absent on a channel post) and the custom ids it carries.
 	 */
 	message?: { interactionId: string | undefined; customIds: readonly string[] };
+	/** The click spends from the personal scope (where-served.ts: bot DM or a user install); default: no guild. */
+	personal?: boolean;
 }
 
 /**
@@ -18,11 +21,13 @@ export interface Place {
  * undefined once pruned: then only the message can be checked.
  */
 export function refusedHere(jobId: string, job: Pick<Job, 'guildId' | 'channelId'> | undefined, place: Place, buttonId: string): string | undefined {
-	if (job && job.guildId !== place.guildId) {
-		if (job.guildId === null) return 'a DM job in a server';
+	// A personal-scope job (guildId null) belongs to its channel: channel ids are unique across Discord, so the
+	// channel alone says the place (a user install in a server that did not add the bot keeps that server's channel).
+	const personal = place.personal ?? place.guildId === null;
+	if (job && job.guildId === null && (!personal || job.channelId !== place.channelId))
+		return place.guildId === null ? 'a DM job in another DM' : 'a DM job in a server';
+	if (job && job.guildId !== null && (personal || job.guildId !== place.guildId))
 		return place.guildId === null ? 'a server job in a DM' : 'a job of another server';
-	}
-	if (job && job.guildId === null && job.channelId !== place.channelId) return 'a DM job in another DM';
 	const message = place.message;
 	if (!message) return undefined;
 	// The bot puts a job's buttons only on that job's message, which the job's own interaction made (a Reroll or

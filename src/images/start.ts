@@ -8,6 +8,7 @@ import { memberRoleIds } from '../budget/member-roles.js';
 import type { Pricing } from '../budget/pricing.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { INSTALL_TEXT } from '../messages/install-texts.js';
 import { TEXT, refusalMessage } from '../messages/texts.js';
 import { UserError } from '../messages/user-error.js';
 import type { Metrics } from '../metrics.js';
@@ -17,6 +18,7 @@ import { isStoreUnreachable } from '../storage/store-errors.js';
 import { attachmentLimit, tellPrivately } from '../util/interaction.js';
 import { closeJob } from './close-job.js';
 import type { JobQueue } from './queue/queue.js';
+import { ledgerGuildId, servedOf } from './where-served.js';
 
 export type StartingInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
@@ -35,7 +37,8 @@ export interface ImageRequest {
 
 /** What starting an image needs (the command services carry all of it). */
 export interface StartDeps {
-	config: Pick<Config, 'maxJobsPerUser'>;
+	/** userInstall: serve user installs where the bot is not (the router refuses them first when off). */
+	config: Pick<Config, 'maxJobsPerUser'> & Partial<Pick<Config, 'userInstall'>>;
 	logger: Logger;
 	ledger: Ledger;
 	blocklist: Blocklist;
@@ -140,7 +143,11 @@ async function decide(interaction: StartingInteraction, request: ImageRequest, s
 async function checkAndReserve(interaction: StartingInteraction, request: ImageRequest, s: StartDeps): Promise<Decision> {
 	const refused = (content: string, why: string): Decision => ({ kind: 'refused', content, why });
 	if (!s.queue.accepting) return refused(TEXT.restarting, 'restarting');
-	const guildId = interaction.guildId;
+	// A user install where the bot is not (foreign server, group DM) spends from the personal scope: no server
+	// settings, pause or blocklist apply (the bot holds none there), and the job stores guildId null.
+	const served = servedOf(interaction, s.config.userInstall === true);
+	if (served.kind === 'refused') return refused(served.why === 'off' ? INSTALL_TEXT.addBotToServer : INSTALL_TEXT.unexpectedPlace, served.detail);
+	const guildId = ledgerGuildId(served);
 	if (guildId) {
 		const [paused, blocked] = await Promise.all([s.ledger.isPaused(guildId), s.blocklist.match(guildId, finalPrompt(request.prompt, request.style))]);
 		if (paused) return refused(TEXT.paused, 'paused');
@@ -154,7 +161,7 @@ async function checkAndReserve(interaction: StartingInteraction, request: ImageR
 	if (!release) return refused(TEXT.tooMany(s.config.maxJobsPerUser), 'per-user jobs');
 	try {
 		const price = s.pricing.current();
-		const roleIds = memberRoleIds(interaction.member);
+		const roleIds = guildId ? memberRoleIds(interaction.member) : [];
 		const at = Date.now();
 		const job: Job = {
 			v: 3,
@@ -180,6 +187,7 @@ async function checkAndReserve(interaction: StartingInteraction, request: ImageR
 			// A private job never posts in the channel, even when its reply's token has expired.
 			canPostInChannel:
 				!request.private &&
+				served.kind !== 'personal' &&
 				interaction.appPermissions.has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.AttachFiles]),
 			state: 'reserved',
 			createdAt: at,

@@ -62,7 +62,8 @@ function click(message: APIMessage, action: 'reroll' | 'remix' | 'delete', user:
 		customId: button.custom_id,
 		user: { id: user },
 		...(permissions ? { permissions } : {}),
-		...(guildId ? { guildId } : {}),
+		// A click in that server, authorised by the server's own install.
+		...(guildId ? { guildId, authorizingIntegrationOwners: { '0': guildId } } : {}),
 	});
 }
 

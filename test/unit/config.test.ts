@@ -61,7 +61,14 @@ describe('config', () => {
 			shardCount: undefined,
 			shardIds: undefined,
 			logLevel: 'info',
+			userInstall: false,
 		});
+	});
+
+	it('reads USER_INSTALL as on or off only', () => {
+		expect(loadConfig({ ...base, USER_INSTALL: 'on' }).userInstall).toBe(true);
+		expect(loadConfig({ ...base, USER_INSTALL: 'off' }).userInstall).toBe(false);
+		expect(() => loadConfig({ ...base, USER_INSTALL: 'yes' })).toThrow(/USER_INSTALL: must be on or off/);
 	});
 
 	it('parses dollars into micro-dollars and trims trailing slashes', () => {

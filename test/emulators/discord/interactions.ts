@@ -236,7 +236,9 @@ export function createButtonClick(state: EmulatorState, opts: ClickButtonOptions
 				? null
 				: (state.guildOfChannel(channelId)?.id ?? foreignGuildOf(state, channelId) ?? state.guilds[0]?.id ?? null);
 	const pending: PendingDispatch[] = [];
-	const ctx = context(state, { ...opts, guildId, channelId }, pending);
+	// Whoever clicks, the installation that authorised the message's interaction authorises the click.
+	const owners = opts.authorizingIntegrationOwners ?? stored?.interaction_metadata?.authorizing_integration_owners;
+	const ctx = context(state, { ...opts, guildId, channelId, ...(owners ? { authorizingIntegrationOwners: { ...owners } } : {}) }, pending);
 	const message = stored ?? strangerMessage(state, opts.messageId, channelId);
 	const data: APIMessageButtonInteractionData & { id?: number } = {
 		custom_id: opts.customId,

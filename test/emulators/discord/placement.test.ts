@@ -5,7 +5,7 @@
  * contexts.
  */
 import type { Client } from 'discord.js';
-import { type ChatInputCommandInteraction } from 'discord.js';
+import { type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import type { DiscordEmulator } from './index.js';
 import { APP_ID, TOKEN, nextInteraction, startWithClient } from './test-client.js';
@@ -91,6 +91,36 @@ describe('interaction placement', () => {
 		expect([i.guildId, i.context, owners(i), i.locale, i.user.id]).toEqual([null, 2, { guildId: null, userId: USER.id }, 'pt-BR', USER.id]);
 		expect(i.member).toBeNull();
 		expect(await api(emu, 'POST', `/channels/${i.channelId}/messages`, { content: 'hi' })).toEqual(MISSING_ACCESS);
+	});
+
+	it("the bot's DM: a server install used there is owned by '0' → '0' (docs), so no follow-up limit", async () => {
+		const { emu, client } = await startWithClient();
+		const received = nextCommand(client);
+		const sent = emu.sendInteraction({ commandName: 'usage', guildId: null, user: USER });
+		const i = await received;
+		expect([i.context, owners(i)]).toEqual([1, { guildId: '0', userId: null }]);
+		await i.deferReply();
+		const statuses = [];
+		for (let n = 1; n <= 6; n++) statuses.push((await api(emu, 'POST', `/webhooks/${APP_ID}/${sent.token}`, { content: `#${n}` }, false)).status);
+		expect(statuses).toEqual([204, 204, 204, 204, 204, 204]);
+	});
+
+	it("a click on a user-installed message carries the installer's owners, whoever clicks", async () => {
+		const { emu, client } = await startWithClient();
+		const received = nextCommand(client);
+		const sent = emu.sendInteraction({ commandName: 'imagine', guildId: FOREIGN_GUILD, user: USER });
+		const i = await received;
+		await i.reply({ content: 'hi', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'b', custom_id: 'b' }] }] });
+		const messageId = emu.originalMessage(sent.id)!.id;
+		const click = nextInteraction(client, (x): x is ButtonInteraction => x.isButton());
+		emu.clickButton({ messageId, customId: 'b', user: { id: '200000000000000078', username: 'other' } });
+		const c = await click;
+		expect([c.guildId, c.user.id, c.authorizingIntegrationOwners.userId, c.authorizingIntegrationOwners.guildId]).toEqual([
+			FOREIGN_GUILD,
+			'200000000000000078',
+			USER.id,
+			null,
+		]);
 	});
 
 	it('the bot DM stays context 1; a contradictory placement is a test-author error', async () => {

@@ -40,13 +40,10 @@ export function resolvePlacement(state: EmulatorState, p: InteractionPlacement, 
 		const context = p.context ?? (state.privateChannels.has(channelId) ? InteractionContextType.PrivateChannel : InteractionContextType.BotDM);
 		if (context === InteractionContextType.Guild) throw new Error('discord emulator: context 0 needs a guild');
 		if (context === InteractionContextType.PrivateChannel) state.privateChannels.add(channelId);
-		return {
-			locale,
-			guildLocale,
-			context,
-			owners: p.authorizingIntegrationOwners ?? { '1': userId },
-			outsider: context === InteractionContextType.PrivateChannel,
-		};
+		// The bot's DM is served by the server install: key "0" with the value "0" (docs: Authorizing Integration
+		// Owners Object). Only a user install reaches a group DM: key "1", the user.
+		const group = context === InteractionContextType.PrivateChannel;
+		return { locale, guildLocale, context, owners: p.authorizingIntegrationOwners ?? (group ? { '1': userId } : { '0': '0' }), outsider: group };
 	}
 	const outsider = !state.guilds.some((g) => g.id === guildId);
 	if (outsider) {

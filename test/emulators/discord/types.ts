@@ -111,7 +111,9 @@ export interface InteractionPlacement {
 	context?: 0 | 1 | 2;
 	/**
 	 * Keys '0' (guild install) and '1' (user install). Default: { '0': guildId } in a guild the bot is in,
-	 * { '1': userId } elsewhere (its DM, a private channel, a guild that did not add the bot: a user install).
+	 * { '0': '0' } in the bot's DM, { '1': userId } in a group DM or a guild that did not add the bot (a user
+	 * install). A button click or modal submit defaults to the owners of the interaction that made the message
+	 * (the installer's, whoever clicks).
 	 */
 	authorizingIntegrationOwners?: Record<string, string>;
 }

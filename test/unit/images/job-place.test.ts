@@ -30,6 +30,23 @@ describe('refusedHere', () => {
 		expect(refusedHere(JOB, dmJob, { guildId: null, channelId: '200000000000000008', message: onMessage(JOB) }, BUTTON)).toBe('a DM job in another DM');
 	});
 
+	it('a personal-scope job made where the bot is not (user install) works in its own channel only', () => {
+		const foreign = { guildId: null, channelId: CHANNEL };
+		const there = { guildId: OTHER_GUILD, personal: true };
+		expect(refusedHere(JOB, foreign, { ...there, channelId: CHANNEL, message: onMessage(JOB) }, BUTTON)).toBeUndefined();
+		expect(refusedHere(JOB, foreign, { ...there, channelId: '200000000000000002', message: onMessage(JOB) }, BUTTON)).toBe('a DM job in a server');
+		expect(refusedHere(JOB, foreign, { guildId: null, channelId: DM, message: onMessage(JOB) }, BUTTON)).toBe('a DM job in another DM');
+		// A click the server's own install serves (it added the bot since) is not the personal job's place.
+		expect(refusedHere(JOB, foreign, { guildId: OTHER_GUILD, channelId: CHANNEL, message: onMessage(JOB), personal: false }, BUTTON)).toBe(
+			'a DM job in a server',
+		);
+		expect(refusedHere(JOB, serverJob, { guildId: GUILD, channelId: CHANNEL, message: onMessage(JOB), personal: true }, BUTTON)).toBe(
+			'a job of another server',
+		);
+		// Still only on its own message.
+		expect(refusedHere(JOB, foreign, { ...there, channelId: CHANNEL, message: onMessage('1300000000000000002') }, BUTTON)).toBe("not on the job's message");
+	});
+
 	it('refuses a custom id that is not on the message, or a message another interaction made', () => {
 		const here = { guildId: GUILD, channelId: CHANNEL };
 		const others = ['imagine:reroll:1300000000000000002', 'imagine:remix:1300000000000000002', 'imagine:delete:1300000000000000002'];
