@@ -97,14 +97,14 @@ describe('hiapi unreachable', () => {
 describe('npm run deploy-commands', () => {
 	const script = join(ROOT, 'dist/src/deploy-commands.js');
 
-	it('registers /imagine, /usage, /budget, /blocklist and /style globally, through DISCORD_API_URL', async () => {
+	it('registers /imagine, /usage, /budget, /blocklist, /style, /settings and /history globally, through DISCORD_API_URL', async () => {
 		const run = spawnBot(world.env, world.dataDir, script);
 		expect((await run.exited).code).toBe(0);
-		expect(run.stdout).toMatch(/Deployed 5 commands \(\/imagine, \/usage, \/budget, \/blocklist, \/style\) globally/);
+		expect(run.stdout).toMatch(/Deployed 7 commands \(\/imagine, \/usage, \/budget, \/blocklist, \/style, \/settings, \/history\) globally/);
 		const put = world.discord.requests.filter((r) => r.method === 'PUT' && r.path === `/v10/applications/${APP_ID}/commands`).at(-1);
 		expect(put?.status).toBe(200);
 		const names = (put?.json as Array<{ name: string; options?: Array<{ name: string }> }>).map((c) => c.name);
-		expect(names).toEqual(['imagine', 'usage', 'budget', 'blocklist', 'style']);
+		expect(names).toEqual(['imagine', 'usage', 'budget', 'blocklist', 'style', 'settings', 'history']);
 		const imagineDef = (put?.json as Array<{ name: string; options: Array<{ name: string; choices?: Array<{ value: string }> }> }>)[0];
 		expect(imagineDef?.options.map((o) => o.name)).toEqual(['prompt', 'aspect_ratio', 'style', 'count', 'private']);
 		expect(imagineDef?.options[1]?.choices?.map((c) => c.value)).toEqual(['1:1', '16:9', '9:16', '4:3', '3:4']);

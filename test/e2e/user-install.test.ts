@@ -171,8 +171,25 @@ describe('USER_INSTALL=on', () => {
 			],
 			budget: [[0], [0]],
 			blocklist: [[0], [0]],
+			style: [[0], [0]],
+			settings: [
+				[0, 1],
+				[0, 1, 2],
+			],
+			history: [
+				[0, 1],
+				[0, 1, 2],
+			],
 		});
-		expect(await registered(world, 'off')).toEqual({ imagine: [[0], [0, 1]], usage: [[0], [0, 1]], budget: [[0], [0]], blocklist: [[0], [0]] });
+		expect(await registered(world, 'off')).toEqual({
+			imagine: [[0], [0, 1]],
+			usage: [[0], [0, 1]],
+			budget: [[0], [0]],
+			blocklist: [[0], [0]],
+			style: [[0], [0]],
+			settings: [[0], [0, 1]],
+			history: [[0], [0, 1]],
+		});
 	});
 });
 
