@@ -99,8 +99,12 @@ async function submitAll(h: BatchHost, job: Job, signal: AbortSignal): Promise<J
 /** Waits for one image's task and downloads it (a link when too large to attach at all). */
 async function makeOne(h: BatchHost, job: Job, image: BatchImage, signal: AbortSignal, onReady: () => void): Promise<Made | Failed> {
 	try {
-		if (image.state === 'failed' || !image.taskId)
-			return { ok: false, kind: (image.outcome as HiapiErrorKind | undefined) ?? 'internal', contentFilter: false, error: undefined };
+		if (image.state === 'failed' || !image.taskId) {
+			// Failed at submit (stored): the same kind of error again, so an all-failed batch is told why.
+			const kind = (image.outcome as HiapiErrorKind | 'internal' | undefined) ?? 'internal';
+			const error = kind === 'internal' ? new Error('batch image failed earlier') : new HiapiError(kind, 'batch image failed at submit');
+			return { ok: false, kind, contentFilter: false, error };
+		}
 		const submittedAt = job.submittedAt ?? h.now();
 		const result = await h.tasks.wait(image.taskId, {
 			submittedAt,

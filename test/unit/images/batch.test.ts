@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { imagesThatFit, splitByTotal } from '../../../src/images/batch.js';
 import type { JobExecutor } from '../../../src/images/executor.js';
 import { batchProgressText } from '../../../src/messages/batch-texts.js';
+import { failureMessage } from '../../../src/messages/texts.js';
 import type { Job } from '../../../src/records/job.js';
 import { formatUsd } from '../../../src/util/money.js';
 import { startHiapiEmulator, type HiapiEmulator } from '../../emulators/hiapi.js';
@@ -88,6 +89,14 @@ describe('a batch of 4', () => {
 		expect(delivery.contents(job.id).at(-1)).toMatch(/^⚠️ .*You were not charged\.$/);
 		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 0, reserved: 0, images: 0 });
 		expect(await world.ledger.vault.reservation(job.id)).toMatchObject({ state: 'refunded' });
+	});
+
+	it('every submit refused: the refusal is told as it is (not as an internal error), everything refunded', async () => {
+		emu.setDefault({ submitError: { status: 400 } });
+		const job = await openJob(world.ledger, { count: 2 });
+		await run(job);
+		expect(delivery.contents(job.id).at(-1)).toBe(failureMessage('invalid_input', job.id));
+		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 0, reserved: 0 });
 	});
 
 	it('attaches only what fits the upload limit together and links the rest; all are charged', async () => {
