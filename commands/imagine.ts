@@ -229,12 +229,13 @@ export default {
 	buttons: {
 		async reroll(interaction, id, s) {
 			const source = await sourceJob(interaction, id, s, interaction.customId);
-			// A private image's reroll stays private.
-			await startImage(
-				interaction,
-				{ prompt: source.prompt, aspectRatio: source.aspectRatio, kind: 'reroll', sourceJobId: source.id, private: source.private ?? false },
-				s,
-			);
+			// A batch rerolls as a batch of the same size, with the same style and privacy (the clicker pays).
+			const same = {
+				...(source.count ? { count: source.count } : {}),
+				...(source.style ? { style: source.style } : {}),
+				...(source.private ? { private: true } : {}),
+			};
+			await startImage(interaction, { prompt: source.prompt, aspectRatio: source.aspectRatio, kind: 'reroll', sourceJobId: source.id, ...same }, s);
 		},
 		async remix(interaction, id, s) {
 			const job = await sourceJob(interaction, id, s, interaction.customId);

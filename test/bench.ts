@@ -4,13 +4,14 @@
 //
 // Set BENCH_BEFORE=<another build's dist/src/main.js> (e.g. a worktree of the previous release, built) to print
 // its figures side by side with this build's. Phases: polling (simulated) → memory at 1/1,000/5,000 servers →
-// callbacks → sequential images and a burst of /imagine → /budget report and export → the ledger at scale.
-// BENCH_PHASES=polling,memory,callbacks,burst,report,ledger picks some.
+// callbacks → sequential images and a burst of /imagine → a batch of 4 vs 4 single images → /budget report and
+// export → the ledger at scale. BENCH_PHASES=polling,memory,callbacks,burst,batch,report,ledger picks some.
 // The emulators run in this process, so acknowledgement times include this process's own scheduling.
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { MAIN, NODE_FLAGS } from './e2e/harness.js';
+import { batchFigures, batchRows } from './bench/batch.js';
 import { burstPhase, burstSetup, type BurstResult } from './bench/burst.js';
 import type { Build } from './bench/util.js';
 import { callbackFigures } from './bench/callbacks.js';
@@ -23,7 +24,7 @@ import { mib, ms, table } from './bench/util.js';
 
 const OVERALL_TIMEOUT_MS = 12 * 60_000;
 const BEFORE = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : undefined;
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'polling,memory,callbacks,burst,report,ledger').split(',').map((p) => p.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'polling,memory,callbacks,burst,batch,report,ledger').split(',').map((p) => p.trim()));
 const T_START = Date.now();
 const failures: string[] = [];
 
@@ -116,6 +117,20 @@ async function bench(): Promise<void> {
 			for (const inv of r.invariants) console.log(`  ${inv.ok ? 'ok  ' : 'FAIL'}  ${inv.text}`);
 			// Only this build's invariants decide the exit code; the before build is there for its figures.
 			if (label === 'after') failures.push(...r.failures);
+		}
+	}
+	if (PHASES.has('batch')) {
+		for (const b of builds) {
+			progress(`${b.label}: batch of 4 vs 4 singles`);
+			const f = await batchFigures(b);
+			table(
+				`4b. Four images (${b.label}; tasks ${process.env.BENCH_TASK_MS ?? 2000} ms, 1024 px): interaction sent → every image at Discord`,
+				['how', 'p50', 'max', 'rounds'],
+				batchRows(f),
+			);
+			// A build from before batches refuses count:4 (or ignores it): its figures are for comparison only.
+			if (b.label === 'after') failures.push(...f.failures);
+			for (const failure of f.failures) console.log(`  ${b.label}: ${failure}`);
 		}
 	}
 	if (PHASES.has('report')) {

@@ -5,7 +5,7 @@
 // or across a fleet (src/vault/).
 import type { Logger } from '../log.js';
 import { guildSettingsSchema, keys, scopeOf, userLimitSchema, type GuildSettings } from '../records/budget.js';
-import type { Job } from '../records/job.js';
+import { heldAmount, type Job } from '../records/job.js';
 import { CORRUPT } from '../records/read.js';
 import type { Store } from '../storage/store.js';
 import { periodAt, type BudgetPeriod, type Period } from '../util/period.js';
@@ -129,7 +129,7 @@ export class LedgerCore {
 		});
 		if (result.status === 'duplicate') return result;
 		const standing = this.standingFrom(who, period, limit, settings, overrideCorrupt, result.counters);
-		if (result.status === 'created') return { status: 'created', standing: withReserved(standing, job.price) };
+		if (result.status === 'created') return { status: 'created', standing: withReserved(standing, heldAmount(job)) };
 		if (result.status === 'busy') return { status: 'busy', standing };
 		return { status: 'refused', reason: standing.corrupt ? 'corrupt' : result.reason, standing };
 	}

@@ -3,7 +3,7 @@
 // (through the ledger's vault) before the step that needs it, so a job picked up again (after a restart, or
 // by another process of the fleet) resumes where it was, and every reservation ends exactly once. Once the
 // image is delivered it is charged: its commit is retried, then kept as "delivered, commit pending" for the
-// resume path, and it is never refunded nor followed by a failure text.
+// resume path, and it is never refunded nor followed by a failure text. A batch (count > 1) runs in batch.ts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ledger } from '../budget/ledger.js';
 import { expiresAtMs, HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from '../hiapi/index.js';
@@ -12,11 +12,11 @@ import { resultReply } from '../messages/cards.js';
 import type { Reply } from '../messages/reply.js';
 import { failureMessage, lowBudgetText } from '../messages/texts.js';
 import type { Metrics } from '../metrics.js';
-import type { Reservation } from '../records/budget.js';
-import { finalPrompt, isJob, type Job } from '../records/job.js';
+import { chargedImages, finalPrompt, isJob, type Job } from '../records/job.js';
 import { CORRUPT } from '../records/read.js';
 import type { TaskWatch } from '../tasks/watch.js';
-import { closeJob } from './close-job.js';
+import { BatchFailed, runBatch } from './batch.js';
+import { closeJob, jobFromReservation } from './close-job.js';
 import { deliverReply, type Delivered, type Delivery } from './delivery.js';
 import { Progress } from './progress.js';
 
@@ -64,7 +64,7 @@ export class JobExecutor {
 			// Delivered before, its commit failed: commit it now, never run or deliver it again.
 			await this.finish(job, 'delivered', job.outcome ?? 'delivered', job.deliveredAt);
 			this.uncommitted.delete(id);
-			this.o.metrics.spendCommitted.inc(job.price / 1_000_000);
+			this.o.metrics.spendCommitted.inc((job.price * chargedImages({ ...job, state: 'delivered' })) / 1_000_000);
 			this.o.logger.info(
 				{ jobId: id, taskId: job.taskId, price: job.price, deliveredAt: job.deliveredAt },
 				'delivered image committed after its commit had failed',
@@ -94,6 +94,7 @@ export class JobExecutor {
 
 	/** Runs a job to its end, or until `signal` aborts (the job then stays open, to be picked up again). */
 	async run(initial: Job, signal: AbortSignal): Promise<void> {
+		if ((initial.count ?? 1) > 1) return this.runBatch(initial, signal);
 		let job = initial;
 		const log = this.o.logger.child({ jobId: job.id, interactionId: job.id, userId: job.userId, guildId: job.guildId });
 		const progress = this.progress(job);
@@ -141,6 +142,7 @@ export class JobExecutor {
 				remaining: standing.remaining,
 				requesterId: job.userId,
 				kind: job.kind,
+				style: job.style?.name,
 			};
 			const reply = resultReply(job.id, info, image, { url: output.url, expiresAt: expiresAtMs(output.expireAt) });
 			const how = await this.deliver(job, reply, log, signal);
@@ -166,30 +168,77 @@ export class JobExecutor {
 				'image delivered',
 			);
 		} catch (error) {
-			await progress.close();
-			// The image is the member's now: whatever failed after it, nothing is refunded and no failure text follows.
-			if (delivered) {
-				log.error({ err: error, taskId: job.taskId }, 'error after the image was delivered; it stays charged');
-				return;
-			}
-			if (signal.aborted) {
-				log.info({ taskId: job.taskId, state: job.state }, 'job interrupted by shutdown; it resumes on the next start');
-				return;
-			}
-			const kind: HiapiErrorKind | 'internal' = error instanceof HiapiError ? error.kind : 'internal';
-			const hiapi = error instanceof HiapiError ? { status: error.status, code: error.code, upstream: error.upstreamMessage } : undefined;
-			if (error instanceof HiapiError) this.o.metrics.hiapiErrors.inc({ kind });
-			await this.finish(job, 'refunded', kind);
-			(kind === 'internal' ? log.error.bind(log) : log.warn.bind(log))(
-				{ err: error, taskId: job.taskId, kind, hiapi, ms: this.now() - started },
-				'job failed; refunded',
-			);
-			const contentFilter = error instanceof HiapiError && /nsfw|safety|moderat|content|policy/i.test(`${error.code ?? ''} ${error.upstreamMessage ?? ''}`);
-			const download = error instanceof HiapiError && error.code === 'DOWNLOAD_DEADLINE';
-			await this.deliver(job, { content: failureMessage(kind, job.id, { contentFilter, download }) }, log).catch(() => undefined);
+			await this.failed(job, error, { progress, log, delivered, signal, started });
 		} finally {
 			this.progressors.delete(job.id);
 		}
+	}
+
+	/** A batch: its images made in parallel and delivered in one message (batch.ts), ended here like any job. */
+	private async runBatch(initial: Job, signal: AbortSignal): Promise<void> {
+		let job = initial;
+		const log = this.o.logger.child({ jobId: job.id, interactionId: job.id, userId: job.userId, guildId: job.guildId, count: job.count });
+		const progress = this.progress(job);
+		const started = this.now();
+		let delivered = false;
+		try {
+			const result = await runBatch(
+				{
+					...this.o,
+					now: this.now,
+					progress,
+					log,
+					standing: (j) => this.o.ledger.standing({ guildId: j.guildId, userId: j.userId, roleIds: j.roleIds ?? [] }),
+					save: async (j, patch) => (job = await this.save(j, patch)),
+					deliver: async (j, reply, s) => {
+						const how = await this.deliver(j, reply, log, s);
+						delivered = how !== 'undeliverable';
+						return how;
+					},
+					commitDelivered: (j, outcome, s) => this.commitDelivered(j, outcome, log, s),
+				},
+				job,
+				signal,
+			);
+			if (result.how === 'undeliverable') {
+				await this.finish(result.job, 'refunded', 'undeliverable');
+				log.warn({}, 'image could not be delivered (interaction expired, no permission to post in the channel); refunded');
+			}
+		} catch (error) {
+			await this.failed(job, error instanceof BatchFailed ? error.first : error, { progress, log, delivered, signal, started });
+		} finally {
+			this.progressors.delete(job.id);
+		}
+	}
+
+	/** A job ended without an image: refund it and say why, unless it was delivered or is only interrupted. */
+	private async failed(
+		job: Job,
+		error: unknown,
+		c: { progress: Progress; log: Logger; delivered: boolean; signal: AbortSignal; started: number },
+	): Promise<void> {
+		const { log, signal, started } = c;
+		await c.progress.close();
+		// The image is the member's now: whatever failed after it, nothing is refunded and no failure text follows.
+		if (c.delivered) {
+			log.error({ err: error, taskId: job.taskId }, 'error after the image was delivered; it stays charged');
+			return;
+		}
+		if (signal.aborted) {
+			log.info({ taskId: job.taskId, state: job.state }, 'job interrupted by shutdown; it resumes on the next start');
+			return;
+		}
+		const kind: HiapiErrorKind | 'internal' = error instanceof HiapiError ? error.kind : 'internal';
+		const hiapi = error instanceof HiapiError ? { status: error.status, code: error.code, upstream: error.upstreamMessage } : undefined;
+		if (error instanceof HiapiError) this.o.metrics.hiapiErrors.inc({ kind });
+		await this.finish(job, 'refunded', kind);
+		(kind === 'internal' ? log.error.bind(log) : log.warn.bind(log))(
+			{ err: error, taskId: job.taskId, kind, hiapi, ms: this.now() - started },
+			'job failed; refunded',
+		);
+		const contentFilter = error instanceof HiapiError && /nsfw|safety|moderat|content|policy/i.test(`${error.code ?? ''} ${error.upstreamMessage ?? ''}`);
+		const download = error instanceof HiapiError && error.code === 'DOWNLOAD_DEADLINE';
+		await this.deliver(job, { content: failureMessage(kind, job.id, { contentFilter, download }) }, log).catch(() => undefined);
 	}
 
 	private deliver(job: Job, reply: Reply, log: Logger, signal?: AbortSignal): Promise<Delivered> {
@@ -239,28 +288,4 @@ export class JobExecutor {
 		await this.o.ledger.vault.save(next);
 		return next;
 	}
-}
-
-/** A final record for a job whose own record is gone or unreadable, rebuilt from its reservation to refund it. */
-function jobFromReservation(id: string, r: Reservation | undefined, now: number): Job & { finishedAt: number } {
-	return {
-		v: 2,
-		id,
-		token: '',
-		applicationId: '',
-		userId: r?.userId ?? '',
-		guildId: r && r.scope !== 'dm' ? r.scope : null,
-		channelId: '',
-		kind: 'imagine',
-		prompt: r?.prompt ?? '',
-		aspectRatio: r?.aspectRatio ?? '1:1',
-		price: r?.amount ?? 1,
-		attachmentSizeLimit: 1,
-		canPostInChannel: false,
-		state: 'refunded',
-		outcome: 'unreadable job record',
-		createdAt: r?.createdAt ?? now,
-		updatedAt: now,
-		finishedAt: now,
-	};
 }

@@ -1,9 +1,10 @@
-// Progress edits on a job's message while it waits and generates.
+// Progress edits on a job's message while it waits and generates (a batch's say how many of its images are ready).
 import type { Delivery } from './delivery.js';
 import { TOKEN_LIFETIME_MS } from './delivery.js';
 import type { Job } from '../records/job.js';
 import type { Logger } from '../log.js';
 import { progressText } from '../messages/texts.js';
+import { batchProgressText } from '../messages/batch-texts.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -16,6 +17,8 @@ export class Progress {
 	private timer: NodeJS.Timeout | undefined;
 	private inFlight: Promise<void> = Promise.resolve();
 	private closed = false;
+	/** A batch's images ready so far. */
+	private ready = 0;
 
 	constructor(
 		private readonly job: Job,
@@ -33,13 +36,21 @@ export class Progress {
 		this.flush();
 	}
 
+	/** A batch: `n` of its images are ready (shown with the next edit). */
+	setReady(n: number): void {
+		this.ready = n;
+		this.flush();
+	}
+
 	private flush(): void {
 		if (this.closed || !this.phase) return;
 		// A place in line is worth showing at once; everything else waits 5 s, so a fast job is edited once.
 		const since = this.lastEdit || (this.phase === 'waiting' ? 0 : this.job.createdAt);
 		if (this.now() - since < PROGRESS_EVERY_MS) return;
 		if (this.now() - this.job.createdAt > TOKEN_LIFETIME_MS) return;
-		const text = progressText(this.phase, this.now() - this.job.createdAt, this.position);
+		const elapsed = this.now() - this.job.createdAt;
+		const count = this.job.count ?? 1;
+		const text = count > 1 ? batchProgressText(this.phase, elapsed, count, this.ready, this.position) : progressText(this.phase, elapsed, this.position);
 		if (text === this.shown) return;
 		this.shown = text;
 		this.lastEdit = this.now();

@@ -10,12 +10,14 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { INSTALL_TEXT } from '../messages/install-texts.js';
 import { TEXT, refusalMessage } from '../messages/texts.js';
+import { batchRefusal } from '../messages/batch-texts.js';
 import { UserError } from '../messages/user-error.js';
 import type { Metrics } from '../metrics.js';
 import type { Blocklist } from '../moderation/blocklist.js';
 import { finalPrompt, type Job, type JobKind, type StyleSnapshot } from '../records/job.js';
 import { isStoreUnreachable } from '../storage/store-errors.js';
 import { attachmentLimit, tellPrivately } from '../util/interaction.js';
+import { imagesThatFit } from './batch.js';
 import { closeJob } from './close-job.js';
 import type { JobQueue } from './queue/queue.js';
 import { ledgerGuildId, servedOf } from './where-served.js';
@@ -198,6 +200,9 @@ async function checkAndReserve(interaction: StartingInteraction, request: ImageR
 		release();
 		if (opened.status === 'duplicate') return { kind: 'duplicate' };
 		if (opened.status === 'busy') return refused(TEXT.tooMany(s.config.maxJobsPerUser), 'per-user jobs (fleet)');
+		// A batch that does not fit whole: say how many would (nothing was reserved or submitted).
+		const fits = opened.reason === 'corrupt' ? 0 : imagesThatFit(opened.standing, price, job.count ?? 1);
+		if (fits > 0) return refused(batchRefusal(fits, job.count ?? 1, price), `${opened.reason} (batch: ${fits} of ${job.count} fit)`);
 		return refused(refusalMessage(opened.reason, opened.standing, price), opened.reason);
 	} catch (error) {
 		release();

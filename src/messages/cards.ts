@@ -1,5 +1,6 @@
 // The card of a delivered image (Components V2): a Container holding the image (a Media Gallery), a Text Display
-// (prompt, who asked, ratio, time, cost, budget left) and its buttons; a link instead when the image is too large.
+// (prompt, who asked, ratio, style, time, cost, budget left) and its buttons; a link instead when the image is too
+// large. A batch's card holds all its images in one gallery.
 import {
 	ButtonStyle,
 	ComponentType,
@@ -12,6 +13,7 @@ import {
 import { buildCustomId } from '../records/custom-id.js';
 import { formatUsd } from '../util/money.js';
 import { truncate } from '../util/text.js';
+import { batchLinksNote, styleFact } from './batch-texts.js';
 import { COLOR, discordTime, inert } from './format.js';
 import type { CardReply } from './reply.js';
 
@@ -24,6 +26,8 @@ export interface DeliveredInfo {
 	/** Who asked (and paid): named on the card so everyone sees whose image it is. */
 	requesterId: string;
 	kind: 'imagine' | 'reroll' | 'remix';
+	/** The style's name, when one was used. */
+	style?: string | undefined;
 }
 
 const KIND_LABEL = { imagine: 'Requested by', reroll: 'Rerolled by', remix: 'Remixed by' } as const;
@@ -37,6 +41,7 @@ export function cardFacts(d: DeliveredInfo): string {
 	const facts = [
 		`${KIND_LABEL[d.kind]} <@${d.requesterId}>`,
 		`Aspect ratio ${d.aspectRatio}`,
+		...(d.style ? [styleFact(inert(d.style))] : []),
 		`Time ${d.seconds.toFixed(1)} s`,
 		`Cost ${formatUsd(d.price)}`,
 		`Budget left ${formatUsd(d.remaining)}`,
@@ -105,6 +110,27 @@ export function resultReply(jobId: string, info: DeliveredInfo, image: ImageFile
 	const expiry = link.expiresAt === undefined ? '' : ` (it expires ${discordTime(link.expiresAt, 'R')})`;
 	const note = `The image is larger than Discord allows here, so here is a link${expiry}:\n${link.url}`;
 	return { card: card([cardText(info, note), resultButtons(jobId)]) };
+}
+
+/**
+ * A batch's card: the images attached in one Media Gallery, links to those too large to attach (together), an
+ * optional note (how many failed) and the same buttons. `info.price` is what the delivered images cost together.
+ */
+export function batchReply(
+	jobId: string,
+	info: DeliveredInfo,
+	images: readonly ImageFile[],
+	links: ReadonlyArray<{ url: string; expiresAt: number | undefined }>,
+	note: string | undefined,
+): CardReply {
+	const files = images.map((image, i) => ({ name: `imagine-${jobId}-${i + 1}.${image.extension}`, data: image.bytes, contentType: image.contentType }));
+	const notes = [...(note === undefined ? [] : [note]), ...(links.length > 0 ? [batchLinksNote(links)] : [])];
+	const children: APIComponentInContainer[] = [
+		...(files.length > 0 ? [{ type: ComponentType.MediaGallery as const, items: files.map((f) => ({ media: { url: `attachment://${f.name}` } })) }] : []),
+		cardText(info, notes.length > 0 ? notes.join('\n') : undefined),
+		resultButtons(jobId),
+	];
+	return { card: { type: ComponentType.Container, accent_color: COLOR.ok, components: children }, ...(files.length > 0 ? { files } : {}) };
 }
 
 /** The card posted in the channel (the reply's token expired): the requester is named, and pinged, first. */

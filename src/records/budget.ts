@@ -33,12 +33,14 @@ export const reservationSchema = z.object({
 	prompt: z.string().optional(),
 	aspectRatio: z.string().optional(),
 	taskId: z.string().optional(),
+	/** Images held (a batch, while held) or charged (once committed); absent = 1. `amount` is then what was charged. */
+	images: z.number().int().positive().optional(),
 });
 export type Reservation = z.infer<typeof reservationSchema>;
 
-/** The reservation a job opens with: its price held in a scope's period, and what was asked (for the export). */
+/** The reservation a job opens with: its price (× count) held in a scope's period, and what was asked (for the export). */
 export function heldReservation(
-	job: { id: string; userId: string; userName?: string | undefined; price: number; prompt: string; aspectRatio: string },
+	job: { id: string; userId: string; userName?: string | undefined; price: number; count?: number | undefined; prompt: string; aspectRatio: string },
 	scope: string,
 	periodKey: string,
 	now: number,
@@ -49,7 +51,8 @@ export function heldReservation(
 		scope,
 		userId: job.userId,
 		periodKey,
-		amount: job.price,
+		amount: job.price * (job.count ?? 1),
+		...(job.count !== undefined && job.count > 1 ? { images: job.count } : {}),
 		state: 'held',
 		createdAt: now,
 		...(job.userName ? { userName: job.userName } : {}),

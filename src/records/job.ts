@@ -21,6 +21,15 @@ export const styleSnapshotSchema = z.object({
 });
 export type StyleSnapshot = z.infer<typeof styleSnapshotSchema>;
 
+/** One image of a batch: its hiapi task once submitted, and how it ended (only 'delivered' is charged). */
+export const batchImageSchema = z.object({
+	state: z.enum(['pending', 'submitted', 'delivered', 'failed']),
+	taskId: z.string().optional(),
+	/** Why it failed (an error kind), for the log and the card. */
+	outcome: z.string().max(64).optional(),
+});
+export type BatchImage = z.infer<typeof batchImageSchema>;
+
 export const jobSchema = z.object({
 	/** 1: written before buttons existed (no kind); 3: may carry count, style and private; all read the same way. */
 	v: z.union([z.literal(1), z.literal(2), z.literal(3)]),
@@ -47,6 +56,8 @@ export const jobSchema = z.object({
 	count: z.number().int().min(1).max(MAX_COUNT).optional(),
 	/** The whole exchange is only for the member (ephemeral reply, nothing posted in the channel). */
 	private: z.boolean().optional(),
+	/** A batch's images (count > 1), stored before the step that needs them; absent until its tasks are submitted. */
+	images: z.array(batchImageSchema).max(MAX_COUNT).optional(),
 	/** The requester's Discord locale (private texts), and the server's (public card, log channel); absent before localization. */
 	locale: z.string().max(16).optional(),
 	guildLocale: z.string().max(16).optional(),
@@ -74,6 +85,25 @@ export type Job = z.infer<typeof jobSchema>;
 export function finalPrompt(prompt: string, style: StyleSnapshot | undefined): string {
 	// A function, not the string: `$&` or `$'` in a prompt must arrive as typed, not as a replacement pattern.
 	return style ? style.template.replaceAll('{prompt}', () => prompt) : prompt;
+}
+
+/** What the reservation holds: the price of every image asked for. */
+export const heldAmount = (job: Pick<Job, 'price' | 'count'>): number => job.price * (job.count ?? 1);
+
+/** The hiapi Idempotency-Key of image `i`: the interaction id for a single image (as before batches), else one per image. */
+export const idempotencyKeyOf = (job: Pick<Job, 'id' | 'count'>, i: number): string => ((job.count ?? 1) > 1 ? `${job.id}-${i}` : job.id);
+
+/** How many images a closing job is charged for: none when refunded, a batch's delivered ones, else its one image. */
+export function chargedImages(job: Pick<Job, 'state' | 'images'>): number {
+	if (job.state !== 'delivered') return 0;
+	return job.images ? job.images.filter((i) => i.state === 'delivered').length : 1;
+}
+
+/** The job's hiapi task id(s), as the reservation notes them for the export (a batch's, space-separated). */
+export function taskIdsOf(job: Pick<Job, 'taskId' | 'images'>): string | undefined {
+	if (job.taskId) return job.taskId;
+	const ids = (job.images ?? []).flatMap((i) => (i.taskId ? [i.taskId] : []));
+	return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
 export const jobKeys = {

@@ -2,7 +2,7 @@
 // which is one SQLite transaction, and the store serializes every write in this process. One process per
 // file (src/sqlite-lock.ts) makes that enough. Each operation touches a fixed set of small records, so its
 // cost does not grow with the number of members who spent this period.
-import { jobKeys, jobSchema, type Job } from '../records/job.js';
+import { jobKeys, jobSchema, taskIdsOf, type Job } from '../records/job.js';
 import {
 	GLOBAL_SCOPE,
 	capNotesSchema,
@@ -58,9 +58,8 @@ export class LocalVault implements Vault {
 	constructor(private readonly store: Store) {}
 
 	async open(request: OpenRequest): Promise<OpenResult> {
-		checkOpen(request);
+		const amount = checkOpen(request);
 		const { job, scope, periodKey, limits } = request;
-		const amount = job.price;
 		return this.store.write(async (tx): Promise<OpenResult> => {
 			if ((await tx.get(keys.reservation(job.id), reservationSchema)) !== undefined) return { status: 'duplicate' };
 			if ((await tx.get(jobKeys.job(job.id), jobSchema)) !== undefined) return { status: 'duplicate' };
@@ -83,7 +82,7 @@ export class LocalVault implements Vault {
 	}
 
 	async close(request: CloseRequest): Promise<CloseResult> {
-		const ended = checkClose(request);
+		const { ended, images, charge: asked } = checkClose(request);
 		const { job, guildCap } = request;
 		return this.store.write(async (tx): Promise<CloseResult> => {
 			const open = (await tx.get(jobKeys.open(job.id), indexMarkerSchema)) !== undefined;
@@ -98,18 +97,26 @@ export class LocalVault implements Vault {
 				if (open) await closeJob(tx, filedAs(job, reservation.state));
 				return { status: 'already-closed' };
 			}
+			// The whole hold is released; what was delivered (never more than was held) is charged.
+			const charge = Math.min(asked, reservation.amount);
 			await this.adjust(tx, reservation, (c) => {
 				c.reserved = Math.max(0, c.reserved - reservation.amount);
-				if (ended === 'committed') {
-					c.spent += reservation.amount;
-					c.images += 1;
-				}
+				c.spent += charge;
+				c.images += images;
 			});
-			await tx.set(keys.reservation(job.id), { ...reservation, state: ended, endedAt: job.finishedAt, ...(job.taskId ? { taskId: job.taskId } : {}) });
+			const taskId = taskIdsOf(job);
+			await tx.set(keys.reservation(job.id), {
+				...reservation,
+				state: ended,
+				endedAt: job.finishedAt,
+				...(taskId ? { taskId } : {}),
+				// Once committed, the reservation says what was charged (the export, the charges list).
+				...(ended === 'committed' ? { amount: charge, images } : {}),
+			});
 			await closeJob(tx, job);
 			const pool = counterOf(await tx.get(keys.pool(reservation.scope, reservation.periodKey), counterSchema));
 			if (ended === 'refunded') return { status: 'closed', ended, capNotes: [], poolSpent: pool.spent };
-			await this.addToDay(tx, reservation.scope, utcDay(job.finishedAt), reservation.amount);
+			await this.addToDay(tx, reservation.scope, utcDay(job.finishedAt), charge, images);
 			return { status: 'closed', ended, capNotes: await this.noteCap(tx, reservation, pool.spent, guildCap), poolSpent: pool.spent };
 		});
 	}
@@ -120,9 +127,10 @@ export class LocalVault implements Vault {
 			// A job another run already closed keeps its final record.
 			if ((await tx.get(jobKeys.open(job.id), indexMarkerSchema)) === undefined) return;
 			await tx.set(jobKeys.job(job.id), job);
-			if (job.taskId) {
+			const taskId = taskIdsOf(job);
+			if (taskId) {
 				const reservation = await tx.get(keys.reservation(job.id), reservationSchema);
-				if (reservation && reservation !== CORRUPT) await tx.set(keys.reservation(job.id), { ...reservation, taskId: job.taskId });
+				if (reservation && reservation !== CORRUPT) await tx.set(keys.reservation(job.id), { ...reservation, taskId });
 			}
 		});
 	}
@@ -240,11 +248,11 @@ export class LocalVault implements Vault {
 		}
 	}
 
-	private async addToDay(tx: Tx, scope: string, date: string, amount: number): Promise<void> {
+	private async addToDay(tx: Tx, scope: string, date: string, amount: number, images: number): Promise<void> {
 		const key = keys.day(scope, date);
 		const day = await tx.get(key, dayTotalSchema);
 		const base = day === undefined || day === CORRUPT ? { spent: 0, images: 0 } : day;
-		await tx.set(key, { v: 1, spent: base.spent + amount, images: base.images + 1 });
+		await tx.set(key, { v: 1, spent: base.spent + amount, images: base.images + images });
 	}
 
 	/** Marks 80 % and 100 % of a server's cap once per period; returns the thresholds newly reached. */

@@ -36,7 +36,7 @@ export function parseCounters(raw: readonly unknown[]): Counters {
 	};
 }
 
-const NUMERIC_RESERVATION_FIELDS = new Set(['v', 'amount', 'createdAt', 'endedAt']);
+const NUMERIC_RESERVATION_FIELDS = new Set(['v', 'amount', 'createdAt', 'endedAt', 'images']);
 
 /** A reservation's hash as HGETALL answers it; undefined when absent or unreadable. */
 export function parseReservation(raw: Record<string, string>): Reservation | undefined {

@@ -69,7 +69,8 @@ return reply('created', '')
 
 /**
  * close: ARGV prefix, id, ended ('committed'|'refunded'), finishedAt, utcDay(finishedAt), the job's final JSON
- * if committed, the same if refunded, job's userId, guildCap|'', taskId|''. Returns {'missing'},
+ * if committed, the same if refunded, job's userId, guildCap|'', taskId|'', charge, images (0 and 0 when
+ * refunded). The whole hold is released and min(charge, held) is charged for `images`. Returns {'missing'},
  * {'already-closed'} or {'closed', ended, poolSpent|false, notes…}. The same rules as LocalVault.close: a
  * missing or unreadable reservation still files an open job as finished, and so does one that ended earlier
  * (filed as the money ended, and no longer counted busy); nothing else is changed.
@@ -78,6 +79,7 @@ export const CLOSE =
 	COMMON +
 	`
 local id, ended, finishedAt, day, jobUser, cap, taskId = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[8], tonumber(ARGV[9]), ARGV[10]
+local asked, images = tonumber(ARGV[11]), tonumber(ARGV[12])
 local jobAs = {committed = ARGV[6], refunded = ARGV[7]}
 local resKey, openKey = key('res', id), key('jobs', 'open')
 local function fileJob(user, job)
@@ -102,6 +104,8 @@ if state ~= 'held' then
 end
 
 local commit = ended == 'committed'
+-- What was delivered, never more than was held.
+local charge = math.min(asked, amount)
 -- Applies the end to one counter; a malformed one is left as it is (it keeps blocking reservations).
 -- Returns its spent afterwards, or nil when malformed.
 local function adjust(k, account)
@@ -110,7 +114,7 @@ local function adjust(k, account)
 	if s == nil or res == nil or i == nil then return nil end
 	local fields = {'reserved', str(math.max(0, res - amount))}
 	if commit then
-		s, i = s + amount, i + 1
+		s, i = s + charge, i + images
 		table.insert(fields, 'spent'); table.insert(fields, str(s))
 		table.insert(fields, 'images'); table.insert(fields, str(i))
 	end
@@ -122,13 +126,15 @@ local acctSpent = adjust(key('acct', scope, period, user), true)
 local poolSpent = adjust(key('pool', scope, period), false)
 adjust(key('pool', '*', period), false)
 redis.call('HSET', resKey, 'state', ended, 'endedAt', finishedAt)
+-- Once committed, the reservation says what was charged (the export, the charges list).
+if commit then redis.call('HSET', resKey, 'amount', str(charge), 'images', str(images)) end
 if taskId ~= '' then redis.call('HSET', resKey, 'taskId', taskId) end
 
 local notes = {}
 if commit then
 	local dayKey = key('day', scope, day)
 	local d = redis.call('HMGET', dayKey, 'spent', 'images')
-	redis.call('HSET', dayKey, 'spent', str((int(d[1]) or 0) + amount), 'images', str((int(d[2]) or 0) + 1))
+	redis.call('HSET', dayKey, 'spent', str((int(d[1]) or 0) + charge), 'images', str((int(d[2]) or 0) + images))
 	if acctSpent then redis.call('ZADD', key('spent', scope, period), str(acctSpent), user) end
 	if cap and cap > 0 and scope ~= 'dm' and scope ~= '*' and poolSpent then
 		local notesKey = key('notes', scope, period)

@@ -1,7 +1,7 @@
 // The vault on Redis, for a fleet of bot processes sharing one instance: `open`, `close`, `save`, `prune` and
 // `resetSpend` are each one Lua script (redis-scripts.ts), so they act at once across every process; keys: redis-keys.ts.
 import type { RedisClientType } from '@keyv/redis';
-import { type Job } from '../records/job.js';
+import { taskIdsOf, type Job } from '../records/job.js';
 import { GLOBAL_SCOPE, heldReservation, utcDay, type Reservation } from '../records/budget.js';
 import { type Read } from '../records/read.js';
 import { asArray, field, limitArg, parseCounters, parseJob, parseReservation } from './redis-codec.js';
@@ -56,8 +56,7 @@ export class RedisVault implements Vault {
 
 	async open(request: OpenRequest): Promise<OpenResult> {
 		const { job, scope, periodKey, limits, now } = request;
-		checkOpen(request);
-		const amount = job.price;
+		const amount = checkOpen(request);
 		const reservation: Reservation = heldReservation(job, scope, periodKey, now);
 		const pairs = Object.entries(reservation).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
 		const reply = asArray(
@@ -90,7 +89,7 @@ export class RedisVault implements Vault {
 	}
 
 	async close(request: CloseRequest): Promise<CloseResult> {
-		const ended = checkClose(request);
+		const { ended, images, charge } = checkClose(request);
 		const { job, guildCap } = request;
 		const reply = asArray(
 			await this.run(SCRIPTS.close, [
@@ -102,7 +101,9 @@ export class RedisVault implements Vault {
 				JSON.stringify(filedAs(job, 'refunded')),
 				job.userId,
 				limitArg('guildCap', guildCap),
-				job.taskId ?? '',
+				taskIdsOf(job) ?? '',
+				String(charge),
+				String(images),
 			]),
 		);
 		const [status] = reply;
@@ -115,7 +116,7 @@ export class RedisVault implements Vault {
 
 	async save(job: Job): Promise<void> {
 		checkSave(job);
-		await this.run(SCRIPTS.save, [job.id, JSON.stringify(job), job.taskId ?? '']);
+		await this.run(SCRIPTS.save, [job.id, JSON.stringify(job), taskIdsOf(job) ?? '']);
 	}
 
 	async job(id: string): Promise<Read<Job>> {

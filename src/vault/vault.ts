@@ -1,9 +1,11 @@
 // vault/: the two atomic money-and-job steps (open, close) and their stored state: local (SQLite transaction) or redis (Lua).
 // The vault: where money and jobs are kept, behind one small interface with the two atomic steps the bot
-// relies on. `open` checks every limit and, in one step, holds the price, records the reservation and stores
-// the job; `close` ends the reservation exactly once (commit or refund) together with the job's final record.
+// relies on. `open` checks every limit and, in one step, holds the price of every image asked for (price ×
+// count), records the reservation and stores the job; `close` ends the reservation exactly once together with
+// the job's final record: it commits the images delivered (k × price, all of a batch or part of it) and
+// releases the rest.
 // Locally that step is one SQLite transaction; on Redis it is one Lua script, so it holds across processes.
-import type { Job } from '../records/job.js';
+import { chargedImages, heldAmount, type Job } from '../records/job.js';
 import type { Reservation } from '../records/budget.js';
 import type { Read } from '../records/read.js';
 
@@ -52,12 +54,14 @@ export type OpenResult =
 	| { status: 'duplicate' };
 
 /**
- * What both vaults refuse before touching storage, the same way (a RangeError): an amount that is not a
- * positive safe integer of micro-dollars (a price of 0 would fit every limit), and a limit that is not a
- * non-negative safe integer (NaN would compare false and let everything through).
+ * What both vaults refuse before touching storage, the same way (a RangeError): an amount (price × count)
+ * that is not a positive safe integer of micro-dollars (a price of 0 would fit every limit), and a limit that
+ * is not a non-negative safe integer (NaN would compare false and let everything through). Returns the amount.
  */
-export function checkOpen(request: OpenRequest): void {
-	const amount = request.job.price;
+export function checkOpen(request: OpenRequest): number {
+	const count = request.job.count ?? 1;
+	if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`count must be a positive integer, got ${count}`);
+	const amount = heldAmount(request.job);
 	if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`reservation amount must be a positive integer of micro-dollars, got ${amount}`);
 	const limits: Array<[string, number | undefined]> = [
 		['limits.user', request.limits.user],
@@ -68,6 +72,7 @@ export function checkOpen(request: OpenRequest): void {
 	for (const [name, value] of limits) {
 		if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
 	}
+	return amount;
 }
 
 export interface CloseRequest {
@@ -77,13 +82,23 @@ export interface CloseRequest {
 	guildCap: number | undefined;
 }
 
-/** What both vaults refuse to close, the same way (a RangeError): a job that is not final, or has no finish time. */
-export function checkClose(request: CloseRequest): 'committed' | 'refunded' {
+/** How a reservation ends: committed for `images` delivered (`charge` = images × price, the rest released) or refunded whole. */
+export type Ending = { ended: 'committed'; images: number; charge: number } | { ended: 'refunded'; images: 0; charge: 0 };
+
+/**
+ * What both vaults refuse to close, the same way (a RangeError): a job that is not final, has no finish time,
+ * or is delivered with no image (or more than it asked for) to charge. A vault never charges more than it holds.
+ */
+export function checkClose(request: CloseRequest): Ending {
 	const { job } = request;
 	if (!Number.isFinite(job.finishedAt)) throw new RangeError(`close needs finishedAt, got ${job.finishedAt}`);
-	if (job.state === 'delivered') return 'committed';
-	if (job.state === 'refunded') return 'refunded';
-	throw new RangeError(`close needs a delivered or refunded job, got state ${job.state}`);
+	if (job.state === 'refunded') return { ended: 'refunded', images: 0, charge: 0 };
+	if (job.state !== 'delivered') throw new RangeError(`close needs a delivered or refunded job, got state ${job.state}`);
+	const images = chargedImages(job);
+	if (images < 1 || images > (job.count ?? 1)) throw new RangeError(`a delivered job is charged for 1 to ${job.count ?? 1} images, got ${images}`);
+	const charge = images * job.price;
+	if (!Number.isSafeInteger(charge)) throw new RangeError(`charge must be a safe integer, got ${charge}`);
+	return { ended: 'committed', images, charge };
 }
 
 /** What both vaults refuse to save, the same way (a RangeError): a final record (only close ends a job). */

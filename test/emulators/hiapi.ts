@@ -74,6 +74,8 @@ export interface HiapiEmulator {
 	callbacks: RecordedCallback[];
 	setDefault(b: HiapiBehaviour): void;
 	script(promptIncludes: string | RegExp, b: HiapiBehaviour): void;
+	/** Behaviour for tasks submitted with a matching Idempotency-Key (e.g. one image of a batch); checked before prompts. */
+	scriptKey(keyMatches: string | RegExp, b: HiapiBehaviour): void;
 	setPricing(p: PricingConfig): void;
 	setBalance(zero: boolean): void;
 	tasks(): EmulatedTask[];
@@ -104,6 +106,7 @@ export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: s
 	const requests: RecordedHiapiRequest[] = [];
 	let defaultBehaviour: HiapiBehaviour = {};
 	let scripts: Array<{ match: string | RegExp; b: HiapiBehaviour }> = [];
+	let keyScripts: Array<{ match: string | RegExp; b: HiapiBehaviour }> = [];
 	let pricing: PricingConfig = {};
 	let balanceZero = false;
 	let tasks = new Map<string, TaskState>();
@@ -122,7 +125,10 @@ export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: s
 			timers.add(t);
 		});
 
-	const behaviourFor = (prompt: string): HiapiBehaviour => {
+	const behaviourFor = (prompt: string, key: string | undefined): HiapiBehaviour => {
+		for (const s of key === undefined ? [] : keyScripts) {
+			if (typeof s.match === 'string' ? key === s.match : s.match.test(key as string)) return s.b;
+		}
 		for (const s of scripts) {
 			if (typeof s.match === 'string' ? prompt.includes(s.match) : s.match.test(prompt)) return s.b;
 		}
@@ -190,7 +196,8 @@ export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: s
 		}
 		const prompt = i['prompt'];
 		const aspectRatio = (i['aspect_ratio'] as string | undefined) ?? '1:1';
-		const behaviour = behaviourFor(prompt);
+		const idemHeader = req.headers['idempotency-key'];
+		const behaviour = behaviourFor(prompt, typeof idemHeader === 'string' && idemHeader ? idemHeader : undefined);
 
 		const se = behaviour.submitError;
 		if (se) {
@@ -346,6 +353,9 @@ export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: s
 		script(match, b) {
 			scripts.push({ match, b });
 		},
+		scriptKey(match, b) {
+			keyScripts.push({ match, b });
+		},
 		setPricing(p) {
 			pricing = p;
 		},
@@ -372,6 +382,7 @@ export async function startHiapiEmulator(opts: { apiKey?: string; signingKey?: s
 			callbackSender.sent.length = 0;
 			defaultBehaviour = {};
 			scripts = [];
+			keyScripts = [];
 			pricing = {};
 			balanceZero = false;
 			tasks = new Map();

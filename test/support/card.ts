@@ -23,7 +23,7 @@ export interface CardView {
 	topLevel: number[];
 }
 
-const LABELS = ['Requested by', 'Rerolled by', 'Remixed by', 'Aspect ratio', 'Time', 'Cost', 'Budget left'];
+const LABELS = ['Requested by', 'Rerolled by', 'Remixed by', 'Aspect ratio', 'Style', 'Time', 'Cost', 'Budget left'];
 
 /** `body` is a request's JSON (payload_json) or a message: { flags, components }. */
 export function readCard(body: unknown): CardView {

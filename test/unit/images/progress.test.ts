@@ -122,4 +122,17 @@ describe('Progress', () => {
 		await settle();
 		expect(delivery.calls).toEqual([]);
 	});
+
+	it('a batch says how many of its images are ready', async () => {
+		const batch = makeJob({ createdAt: T, updatedAt: T, count: 4 });
+		const p = new Progress(batch, delivery, captureLogger().logger, () => clock);
+		at(5000);
+		p.update('running');
+		await settle();
+		at(10_000);
+		p.setReady(2);
+		await settle();
+		await p.close();
+		expect(delivery.contents(batch.id)).toEqual(['🎨 Generating your 4 images… 0 of 4 ready (5 s)', '🎨 Generating your 4 images… 2 of 4 ready (10 s)']);
+	});
 });

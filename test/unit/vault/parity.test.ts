@@ -1,5 +1,6 @@
-// The two vaults end reservations by the same rules. A model-based property test: random sequences of open,
-// close (delivered or refunded), save, repeated opens and closes, closes of unknown ids, "crashes" (the vault
+// The two vaults end reservations by the same rules. A model-based property test: random sequences of open
+// (one image or a batch of up to 4: price × count held at once), close (delivered, a batch's k images charged
+// and the rest released, or refunded), save, repeated opens and closes, closes of unknown ids, "crashes" (the vault
 // object and its connection dropped and made again on the same data) and reservations that ended while their
 // job stayed open run against LocalVault (a real SQLite file) and RedisVault (a real redis-server) side by side,
 // and against a plain model. After every step: both answer the same, the answers are what the model predicts,
@@ -113,6 +114,8 @@ interface ModelJob {
 	reservation: 'held' | 'committed' | 'refunded';
 	/** Left open by an injected fault after its reservation ended; no close has been tried since. */
 	stale: boolean;
+	/** Images charged when committed (k of a batch). */
+	charged: number;
 }
 
 interface Model {
@@ -124,10 +127,10 @@ const sum = (jobs: Iterable<ModelJob>, keep: (j: ModelJob) => boolean): Counter 
 	const c = { spent: 0, reserved: 0, images: 0 };
 	for (const j of jobs) {
 		if (!keep(j)) continue;
-		if (j.reservation === 'held') c.reserved += j.record.price;
+		if (j.reservation === 'held') c.reserved += held(j.record);
 		if (j.reservation === 'committed') {
-			c.spent += j.record.price;
-			c.images += 1;
+			c.spent += j.record.price * j.charged;
+			c.images += j.charged;
 		}
 	}
 	return c;
@@ -136,8 +139,9 @@ const account = (m: Model, scope: string, user: string) => sum(m.jobs.values(), 
 const pool = (m: Model, scope: string) => sum(m.jobs.values(), (j) => j.scope === scope);
 const global = (m: Model) => sum(m.jobs.values(), () => true);
 const used = (c: Counter) => c.spent + c.reserved;
+const held = (job: Job) => job.price * (job.count ?? 1);
 
-function makeJob(n: number, userId: string, scope: string, price: number): Job {
+function makeJob(n: number, userId: string, scope: string, price: number, count = 1): Job {
 	const id = `${1_000_000_000 + n}`;
 	return {
 		v: 2,
@@ -151,6 +155,7 @@ function makeJob(n: number, userId: string, scope: string, price: number): Job {
 		kind: 'imagine',
 		prompt: `a cat ${id}`,
 		aspectRatio: '1:1',
+		...(count > 1 ? { count } : {}),
 		price,
 		attachmentSizeLimit: 8_000_000,
 		canPostInChannel: true,
@@ -161,7 +166,19 @@ function makeJob(n: number, userId: string, scope: string, price: number): Job {
 }
 
 const pick = (m: Model, k: number): ModelJob => [...m.jobs.values()][k % m.jobs.size] as ModelJob;
-const finished = (job: Job, state: 'delivered' | 'refunded', at: number) => ({ ...job, state, outcome: state, updatedAt: at, finishedAt: at });
+/** A final record; a delivered batch has `k` of its images delivered (the rest failed). */
+const finished = (job: Job, state: 'delivered' | 'refunded', at: number, k = 1) => ({
+	...job,
+	state,
+	outcome: state,
+	updatedAt: at,
+	finishedAt: at,
+	...((job.count ?? 1) > 1
+		? { images: Array.from({ length: job.count ?? 1 }, (_, i) => ({ state: i < k && state === 'delivered' ? ('delivered' as const) : ('failed' as const) })) }
+		: {}),
+});
+/** How many images a close of `j` delivers: 1 for a single image, 1–count of a batch. */
+const kOf = (j: ModelJob, k: number) => 1 + (k % (j.record.count ?? 1));
 
 // ── Commands ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -172,15 +189,16 @@ class Open implements Cmd {
 		readonly user: string,
 		readonly scope: string,
 		readonly price: number,
+		readonly count: number,
 	) {}
 	check = () => true;
 	async run(m: Model, r: Real): Promise<void> {
 		const n = m.next++;
-		const job = makeJob(n, this.user, this.scope, this.price);
+		const job = makeJob(n, this.user, this.scope, this.price, this.count);
 		const before = { account: account(m, this.scope, this.user), pool: pool(m, this.scope), global: global(m) };
 		const limits = limitsFor(this.user, this.scope);
 		const answer = await r.each((v) => v.open({ job, scope: this.scope, periodKey: PERIOD, limits, now: NOW + n }));
-		const over = (c: Counter, limit: number | undefined) => limit !== undefined && used(c) + this.price > limit;
+		const over = (c: Counter, limit: number | undefined) => limit !== undefined && used(c) + this.price * this.count > limit;
 		const reason = over(before.global, GLOBAL)
 			? 'global'
 			: over(before.pool, limits.guildCap)
@@ -196,9 +214,9 @@ class Open implements Cmd {
 			global: before.global,
 			corrupt: false,
 		});
-		if (answer.status === 'created') m.jobs.set(job.id, { record: job, scope: this.scope, open: true, reservation: 'held', stale: false });
+		if (answer.status === 'created') m.jobs.set(job.id, { record: job, scope: this.scope, open: true, reservation: 'held', stale: false, charged: 0 });
 	}
-	toString = () => `open(${this.user}, ${this.scope}, ${this.price})`;
+	toString = () => `open(${this.user}, ${this.scope}, ${this.price} × ${this.count})`;
 }
 
 class OpenAgain implements Cmd {
@@ -218,17 +236,20 @@ class Close implements Cmd {
 	constructor(
 		readonly k: number,
 		readonly state: 'delivered' | 'refunded',
+		readonly delivered: number,
 	) {}
 	check = (m: Readonly<Model>) => m.jobs.size > 0;
 	async run(m: Model, r: Real): Promise<void> {
 		const j = pick(m, this.k);
 		const at = NOW + 1_000_000 + m.next++;
-		const job = finished(j.record, this.state, at);
+		const k = kOf(j, this.delivered);
+		const job = finished(j.record, this.state, at, k);
 		const answer: CloseResult = await r.each((v) => v.close({ job, guildCap: CAP[j.scope] }));
 		if (j.reservation === 'held') {
 			const ended = this.state === 'delivered' ? 'committed' : 'refunded';
 			expect(answer).toMatchObject({ status: 'closed', ended });
 			j.reservation = ended;
+			j.charged = ended === 'committed' ? k : 0;
 			j.record = job;
 			expect(answer).toMatchObject({ poolSpent: pool(m, j.scope).spent });
 		} else {
@@ -239,7 +260,7 @@ class Close implements Cmd {
 		j.open = false;
 		j.stale = false;
 	}
-	toString = () => `close(#${this.k}, ${this.state})`;
+	toString = () => `close(#${this.k}, ${this.state}, k≈${this.delivered})`;
 }
 
 class CloseUnknown implements Cmd {
@@ -284,8 +305,9 @@ class EndWhileOpen implements Cmd {
 		const candidates = [...m.jobs.values()].filter((j) => j.open && j.reservation === 'held');
 		const j = candidates[this.k % candidates.length] as ModelJob;
 		const at = NOW + 1_000_000 + m.next++;
-		await r.each((v) => v.close({ job: finished(j.record, this.state, at), guildCap: CAP[j.scope] }));
+		await r.each((v) => v.close({ job: finished(j.record, this.state, at, kOf(j, this.k)), guildCap: CAP[j.scope] }));
 		j.reservation = this.state === 'delivered' ? 'committed' : 'refunded';
+		j.charged = this.state === 'delivered' ? kOf(j, this.k) : 0;
 		j.record = { ...j.record, state: 'submitted', taskId: `task-${j.record.id}`, updatedAt: at };
 		await r.reopen(j.record, at);
 		j.stale = true;
@@ -313,7 +335,9 @@ async function invariants(m: Model, r: Real): Promise<void> {
 	await Promise.all(
 		[...m.jobs.values()].map(async (j) => {
 			expect(await r.each((v) => v.job(j.record.id))).toEqual(j.record);
-			expect(await r.each((v) => v.reservation(j.record.id))).toMatchObject({ state: j.reservation, amount: j.record.price });
+			// Once committed, a reservation's amount is what was charged (k × price); held or refunded, all it held.
+			const amount = j.reservation === 'committed' ? j.record.price * j.charged : held(j.record);
+			expect(await r.each((v) => v.reservation(j.record.id))).toMatchObject({ state: j.reservation, amount });
 			// Open with an ended reservation only while no close has been tried since the fault.
 			if (j.open && j.reservation !== 'held') expect(j.stale).toBe(true);
 		}),
@@ -340,8 +364,10 @@ const checked = (cmd: Cmd): Cmd => ({
 
 const k = fc.nat(1000);
 const outcome = fc.constantFrom('delivered' as const, 'refunded' as const);
-const open = fc.tuple(fc.constantFrom(...USERS), fc.constantFrom(...SCOPES), fc.integer({ min: 1, max: 100 })).map(([u, s, p]) => new Open(u, s, p));
-const close = fc.tuple(k, outcome).map(([i, o]) => new Close(i, o));
+const open = fc
+	.tuple(fc.constantFrom(...USERS), fc.constantFrom(...SCOPES), fc.integer({ min: 1, max: 100 }), fc.constantFrom(1, 1, 2, 3, 4))
+	.map(([u, s, p, n]) => new Open(u, s, p, n));
+const close = fc.tuple(k, outcome, fc.nat(3)).map(([i, o, d]) => new Close(i, o, d));
 // Repeated entries weigh the draw: opens and closes most, the rest now and then.
 const commands = [
 	open,
@@ -368,6 +394,21 @@ describe('LocalVault and RedisVault', () => {
 						`${vault.kind} price ${price}`,
 					).rejects.toThrow(RangeError);
 					expect(await vault.job(job.id)).toBeUndefined();
+					expect(await vault.reservation(job.id)).toBeUndefined();
+				}
+			}
+			// A count that is not a positive integer, or a price × count beyond a safe integer, is refused alike.
+			for (const [price, count] of [
+				[10, 0],
+				[10, 1.5],
+				[2 ** 40, 2 ** 14],
+			] as const) {
+				for (const vault of r.vaults) {
+					const job = { ...makeJob(700 + Math.floor(Math.random() * 1e6), 'u0', 'g1', price), count };
+					await expect(
+						vault.open({ job, scope: 'g1', periodKey: PERIOD, limits: limitsFor('u0', 'g1'), now: NOW }),
+						`${vault.kind} ${price} × ${count}`,
+					).rejects.toThrow(RangeError);
 					expect(await vault.reservation(job.id)).toBeUndefined();
 				}
 			}

@@ -1,0 +1,189 @@
+// Batches (`/imagine count:`) on real parts: the SQLite ledger, HiapiClient and TaskWatch against the hiapi
+// emulator; only Discord is a recording Delivery. Each test checks the money and the stored job as well as the card.
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { imagesThatFit, splitByTotal } from '../../../src/images/batch.js';
+import type { JobExecutor } from '../../../src/images/executor.js';
+import { batchProgressText } from '../../../src/messages/batch-texts.js';
+import { failureMessage } from '../../../src/messages/texts.js';
+import type { Job } from '../../../src/records/job.js';
+import { formatUsd } from '../../../src/util/money.js';
+import { startHiapiEmulator, type HiapiEmulator } from '../../emulators/hiapi.js';
+import { readCard, replyText } from '../../support/card.js';
+import { executorFor, openJob, openWorld, PRICE, RecordingDelivery, until, whoOf, type World } from './harness.js';
+
+let emu: HiapiEmulator;
+let world: World;
+let delivery: RecordingDelivery;
+let executor: JobExecutor;
+let closeExecutor: () => Promise<void>;
+
+beforeAll(async () => {
+	emu = await startHiapiEmulator();
+});
+afterAll(async () => {
+	await emu.close();
+});
+beforeEach(async () => {
+	emu.reset();
+	emu.setDefault({ durationMs: 60 });
+	world = await openWorld();
+	delivery = new RecordingDelivery();
+	({ executor, close: closeExecutor } = executorFor(world, emu, delivery));
+});
+afterEach(async () => {
+	await closeExecutor();
+	await world.close();
+});
+
+const run = (job: Job, signal = new AbortController().signal) => executor.run(job, signal);
+const stored = (id: string) => world.ledger.vault.job(id) as Promise<Job | undefined>;
+const finalCard = (id: string) => {
+	const edit = delivery.of(id, 'edit').at(-1);
+	if (!edit || !('card' in edit.reply)) throw new Error('no card');
+	return { reply: edit.reply, card: readCard({ components: [edit.reply.card] }) };
+};
+
+describe('a batch of 4', () => {
+	it('holds 4 × price at once, submits 4 tasks with distinct keys, delivers one card with 4 images and charges 4 × price', async () => {
+		const job = await openJob(world.ledger, { count: 4, style: { name: 'Watercolor', template: 'a watercolor of {prompt}' } });
+		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ reserved: 4 * PRICE });
+		await run(job);
+
+		const keys = emu.submits().map((r) => r.headers['idempotency-key']);
+		expect(keys.sort()).toEqual([0, 1, 2, 3].map((i) => `${job.id}-${i}`));
+		expect(emu.submits().every((r) => (r.json as { input: { prompt: string } }).input.prompt === 'a watercolor of a red fox in the snow')).toBe(true);
+		expect(delivery.of(job.id, 'edit').filter((c) => 'card' in c.reply)).toHaveLength(1);
+		const { reply, card } = finalCard(job.id);
+		expect(card.media).toEqual([1, 2, 3, 4].map((i) => `attachment://imagine-${job.id}-${i}.png`));
+		expect(reply.files?.map((f) => f.name)).toEqual([1, 2, 3, 4].map((i) => `imagine-${job.id}-${i}.png`));
+		expect(card.facts).toMatchObject({ Cost: formatUsd(4 * PRICE), Style: 'Watercolor', 'Budget left': formatUsd(1_000_000 - 4 * PRICE) });
+		expect(card.text).not.toMatch(/failed/);
+
+		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 4 * PRICE, reserved: 0, images: 4 });
+		expect(await world.ledger.vault.reservation(job.id)).toMatchObject({ state: 'committed', amount: 4 * PRICE, images: 4 });
+		const saved = await stored(job.id);
+		expect(saved).toMatchObject({ state: 'delivered' });
+		expect(saved?.images?.map((i) => i.state)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+		expect(new Set(saved?.images?.map((i) => i.taskId)).size).toBe(4);
+	});
+
+	it('one task failing: 3 images on the card, which says 1 failed and why; only 3 charged, the 4th released', async () => {
+		const job = await openJob(world.ledger, { count: 4 });
+		emu.scriptKey(`${job.id}-2`, { durationMs: 60, final: 'failed' });
+		await run(job);
+
+		const { card } = finalCard(job.id);
+		expect(card.media).toHaveLength(3);
+		expect(card.text).toContain("3 of 4 images made; 1 failed: the image service couldn't generate it. You were not charged for it.");
+		expect(card.facts).toMatchObject({ Cost: formatUsd(3 * PRICE) });
+		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 3 * PRICE, reserved: 0, images: 3 });
+		expect(await world.ledger.vault.reservation(job.id)).toMatchObject({ state: 'committed', amount: 3 * PRICE, images: 3 });
+		expect((await stored(job.id))?.images?.map((i) => i.state)).toEqual(['delivered', 'delivered', 'failed', 'delivered']);
+	});
+
+	it('every task failing: the usual failure text, everything refunded', async () => {
+		emu.setDefault({ durationMs: 60, final: 'failed' });
+		const job = await openJob(world.ledger, { count: 3 });
+		await run(job);
+		expect(delivery.contents(job.id).at(-1)).toMatch(/^⚠️ .*You were not charged\.$/);
+		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 0, reserved: 0, images: 0 });
+		expect(await world.ledger.vault.reservation(job.id)).toMatchObject({ state: 'refunded' });
+	});
+
+	it('every submit refused: the refusal is told as it is (not as an internal error), everything refunded', async () => {
+		emu.setDefault({ submitError: { status: 400 } });
+		const job = await openJob(world.ledger, { count: 2 });
+		await run(job);
+		expect(delivery.contents(job.id).at(-1)).toBe(failureMessage('invalid_input', job.id));
+		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 0, reserved: 0 });
+	});
+
+	it('attaches only what fits the upload limit together and links the rest; all are charged', async () => {
+		const probe = await openJob(world.ledger, { count: 2 });
+		await run(probe);
+		const size = finalCard(probe.id).reply.files?.[0]?.data.length ?? 0;
+		const job = await openJob(world.ledger, { count: 4, attachmentSizeLimit: 2 * size + 10 });
+		await run(job);
+		const { reply, card } = finalCard(job.id);
+		expect(reply.files).toHaveLength(2);
+		expect(card.text).toContain('2 images are larger than Discord allows here, so here are links');
+		expect((card.text.match(/http:\/\/127\.0\.0\.1/g) ?? []).length).toBe(2);
+		expect(await world.ledger.vault.reservation(job.id)).toMatchObject({ state: 'committed', amount: 4 * PRICE });
+	});
+
+	it('interrupted after submitting: stays open with its money held; resumed, it waits on the same 4 tasks and is charged once', async () => {
+		emu.setDefault({ durationMs: 700 });
+		const job = await openJob(world.ledger, { count: 4 });
+		const abort = new AbortController();
+		const running = run(job, abort.signal);
+		await until(async () => (await stored(job.id))?.state === 'submitted', 'the batch to be submitted');
+		abort.abort();
+		await running;
+		expect(delivery.of(job.id).filter((c) => 'card' in c.reply)).toEqual([]);
+		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 0, reserved: 4 * PRICE });
+
+		const again = await executor.runnable(job.id);
+		expect(again?.images?.every((i) => i.state === 'submitted' && i.taskId)).toBe(true);
+		await run(again!);
+		expect(emu.tasks()).toHaveLength(4);
+		expect(finalCard(job.id).card.media).toHaveLength(4);
+		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 4 * PRICE, reserved: 0, images: 4 });
+		// Run again (another process picking it up): nothing more happens.
+		expect(await executor.runnable(job.id)).toBeUndefined();
+		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 4 * PRICE, images: 4 });
+	});
+
+	it('interrupted mid-submit (before the tasks were stored): resubmitting repeats the same keys, so hiapi makes no new task', async () => {
+		emu.setDefault({ durationMs: 60 });
+		const job = await openJob(world.ledger, { count: 3 });
+		// What a SIGKILL between hiapi's answers and the save leaves: tasks at hiapi, the job still 'reserved'.
+		const { hiapi } = executorFor(world, emu, delivery);
+		for (const i of [0, 1, 2])
+			await hiapi.submit({ prompt: job.prompt, aspectRatio: '1:1' }, { idempotencyKey: `${job.id}-${i}`, deadline: Date.now() + 5000 });
+		await hiapi.close();
+		await run((await executor.runnable(job.id))!);
+		expect(emu.tasks()).toHaveLength(3);
+		expect(await world.ledger.standing(whoOf(job))).toMatchObject({ spent: 3 * PRICE, reserved: 0, images: 3 });
+	});
+});
+
+describe('batch helpers', () => {
+	it('imagesThatFit: never more than every limit leaves, never the whole batch, as many as fit', () => {
+		const opt = fc.option(fc.nat(10_000_000), { nil: undefined });
+		fc.assert(
+			fc.property(fc.nat(10_000_000), opt, opt, fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 4 }), (user, guild, global, price, count) => {
+				const s = {
+					remaining: user,
+					corrupt: false,
+					guild: guild === undefined ? undefined : { remaining: guild },
+					global: global === undefined ? undefined : { remaining: global },
+				} as Parameters<typeof imagesThatFit>[0];
+				const left = Math.min(user, guild ?? Infinity, global ?? Infinity);
+				const fits = imagesThatFit(s, price, count);
+				expect(fits).toBeGreaterThanOrEqual(0);
+				expect(fits).toBeLessThanOrEqual(Math.max(0, count - 1));
+				expect(fits * price).toBeLessThanOrEqual(left);
+				if (fits < count - 1) expect((fits + 1) * price).toBeGreaterThan(left);
+			}),
+		);
+		expect(imagesThatFit({ remaining: 10 * PRICE, corrupt: true, guild: undefined, global: undefined }, PRICE, 4)).toBe(0);
+	});
+
+	it('splitByTotal keeps the order and the total within the limit', () => {
+		fc.assert(
+			fc.property(fc.array(fc.option(fc.nat(100), { nil: undefined }), { maxLength: 4 }), fc.nat(300), (sizes, limit) => {
+				const made = sizes.map((n, i) => ({ i, image: n === undefined ? undefined : { bytes: Buffer.alloc(n) } }));
+				const { attached, linked } = splitByTotal(made, limit);
+				expect(attached.reduce((t, m) => t + (m.image?.bytes.length ?? 0), 0)).toBeLessThanOrEqual(limit);
+				expect([...attached, ...linked].map((m) => m.i).sort()).toEqual(made.map((m) => m.i));
+				expect(attached.every((m) => m.image)).toBe(true);
+			}),
+		);
+	});
+
+	it('progress says how many are ready', () => {
+		expect(batchProgressText('running', 12_300, 4, 2)).toBe('🎨 Generating your 4 images… 2 of 4 ready (12 s)');
+		expect(replyText({ content: batchProgressText('waiting', 0, 4, 0, 3) })).toContain('#3 in line');
+	});
+});
