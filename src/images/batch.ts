@@ -135,7 +135,7 @@ async function makeOne(h: BatchHost, job: Job, image: BatchImage, signal: AbortS
  * Runs a batch to delivery. Returns how it was delivered, or 'undeliverable' (nothing charged: the caller
  * refunds). Throws BatchFailed when no image was made, and anything a shutdown or a bug throws.
  */
-export async function runBatch(h: BatchHost, initial: Job, signal: AbortSignal): Promise<{ job: Job; how: Delivered }> {
+export async function runBatch(h: BatchHost, initial: Job, signal: AbortSignal): Promise<{ job: Job; how: Delivered; standing: Standing }> {
 	let job = await submitAll(h, initial, signal);
 	const images = job.images ?? [];
 	const count = images.length;
@@ -180,12 +180,12 @@ export async function runBatch(h: BatchHost, initial: Job, signal: AbortSignal):
 		note,
 	);
 	const how = await h.deliver(job, reply, signal);
-	if (how === 'undeliverable') return { job, how };
+	if (how === 'undeliverable') return { job, how, standing };
 	const outcome = `${how}:batch ${made.length}/${count}${linked.length > 0 ? ` (${linked.length} linked)` : ''}`;
 	if (await h.commitDelivered(job, outcome, signal)) h.metrics.spendCommitted.inc((job.price * made.length) / 1_000_000);
 	h.log.info(
 		{ how, made: made.length, failed: failed.length, linked: linked.length, totalMs: h.now() - job.createdAt, charged: job.price * made.length },
 		'image delivered',
 	);
-	return { job, how };
+	return { job, how, standing };
 }

@@ -6,6 +6,7 @@
 // resume path, and it is never refunded nor followed by a failure text. A batch (count > 1) runs in batch.ts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ledger } from '../budget/ledger.js';
+import type { Standing } from '../budget/ledger-core.js';
 import { expiresAtMs, HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from '../hiapi/index.js';
 import type { Logger } from '../log.js';
 import { resultReply } from '../messages/cards.js';
@@ -156,13 +157,7 @@ export class JobExecutor {
 				this.o.metrics.spendCommitted.inc(job.price / 1_000_000);
 			}
 			this.o.metrics.delivery.observe((this.now() - succeededAt) / 1000);
-			// Under 20 % left: tell the requester alone (an ephemeral follow-up needs the live token).
-			if (how === 'reply' && standing.limit > 0 && standing.remaining * 5 < standing.limit) {
-				const note = lowBudgetText(standing.remaining, standing.limit, job.price, standing.period.resetsAt);
-				await this.o.delivery
-					.followUp(job, { content: note }, { ephemeral: true })
-					.catch((error: unknown) => log.warn({ err: error }, 'low-budget note failed'));
-			}
+			await this.noteLowBudget(job, how, standing, log);
 			log.info(
 				{ taskId, how, linked: !image, bytes: image?.bytes.length, ms: this.now() - started, totalMs: this.now() - job.createdAt, price: job.price },
 				'image delivered',
@@ -203,12 +198,19 @@ export class JobExecutor {
 			if (result.how === 'undeliverable') {
 				await this.finish(result.job, 'refunded', 'undeliverable');
 				log.warn({}, 'image could not be delivered (interaction expired, no permission to post in the channel); refunded');
-			}
+			} else await this.noteLowBudget(result.job, result.how, result.standing, log);
 		} catch (error) {
 			await this.failed(job, error instanceof BatchFailed ? error.first : error, { progress, log, delivered, signal, started });
 		} finally {
 			this.progressors.delete(job.id);
 		}
+	}
+
+	/** Under 20 % left: tell the requester alone (an ephemeral follow-up needs the live token). */
+	private async noteLowBudget(job: Job, how: Delivered, standing: Standing, log: Logger): Promise<void> {
+		if (how !== 'reply' || standing.limit <= 0 || standing.remaining * 5 >= standing.limit) return;
+		const note = lowBudgetText(standing.remaining, standing.limit, job.price, standing.period.resetsAt);
+		await this.o.delivery.followUp(job, { content: note }, { ephemeral: true }).catch((error: unknown) => log.warn({ err: error }, 'low-budget note failed'));
 	}
 
 	/** A job ended without an image: refund it and say why, unless it was delivered or is only interrupted. */

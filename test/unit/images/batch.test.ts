@@ -10,7 +10,7 @@ import type { Job } from '../../../src/records/job.js';
 import { formatUsd } from '../../../src/util/money.js';
 import { startHiapiEmulator, type HiapiEmulator } from '../../emulators/hiapi.js';
 import { readCard, replyText } from '../../support/card.js';
-import { executorFor, openJob, openWorld, PRICE, RecordingDelivery, until, whoOf, type World } from './harness.js';
+import { executorFor, GUILD, MOD, openJob, openWorld, PRICE, RecordingDelivery, until, whoOf, type World } from './harness.js';
 
 let emu: HiapiEmulator;
 let world: World;
@@ -66,6 +66,16 @@ describe('a batch of 4', () => {
 		expect(saved).toMatchObject({ state: 'delivered' });
 		expect(saved?.images?.map((i) => i.state)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
 		expect(new Set(saved?.images?.map((i) => i.taskId)).size).toBe(4);
+	});
+
+	it('tells the requester privately when the batch leaves them under 20 % of their limit, as a single image does', async () => {
+		const job = await openJob(world.ledger, { count: 4 });
+		await world.ledger.setUserLimit(GUILD, MOD, job.userId, 4 * PRICE + 10_000);
+		await run(job);
+		const notes = delivery.of(job.id, 'followUp');
+		expect(notes).toHaveLength(1);
+		expect(notes[0]).toMatchObject({ ephemeral: true });
+		expect(replyText(notes[0]!.reply)).toContain(`${formatUsd(10_000)} of your ${formatUsd(4 * PRICE + 10_000)}`);
 	});
 
 	it('one task failing: 3 images on the card, which says 1 failed and why; only 3 charged, the 4th released', async () => {
