@@ -2,6 +2,7 @@
 import { REST, Routes, type APIApplication } from 'discord.js';
 import { commands } from '../commands/index.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
+import { localizeCommand } from './messages/command-locales.js';
 import { scrubber } from './log.js';
 
 const env = readEnvironment();
@@ -10,7 +11,8 @@ async function deploy(): Promise<void> {
 	const config = loadConfig(env);
 	const rest = new REST({ api: config.discordApiUrl }).setToken(config.discordToken);
 	const applicationId = config.applicationId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
-	const body = commands.map((c) => c.data);
+	// Each command in every language the bot speaks (names and descriptions per Discord locale).
+	const body = commands.map((c) => localizeCommand(c.data));
 	const route = config.guildId ? Routes.applicationGuildCommands(applicationId, config.guildId) : Routes.applicationCommands(applicationId);
 	const result = (await rest.put(route, { body })) as unknown[];
 	process.stdout.write(

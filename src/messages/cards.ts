@@ -1,5 +1,6 @@
 // The card of a delivered image (Components V2): a Container holding the image (a Media Gallery), a Text Display
 // (prompt, who asked, ratio, time, cost, budget left) and its buttons; a link instead when the image is too large.
+// It is public: its words follow the server's locale (else the requester's), whoever reads it.
 import {
 	ButtonStyle,
 	ComponentType,
@@ -10,9 +11,9 @@ import {
 	type APITextDisplayComponent,
 } from 'discord.js';
 import { buildCustomId } from '../records/custom-id.js';
-import { formatUsd } from '../util/money.js';
 import { truncate } from '../util/text.js';
 import { COLOR, discordTime, inert } from './format.js';
+import { perLocale, translator, type MessageKey } from './i18n.js';
 import type { CardReply } from './reply.js';
 
 export interface DeliveredInfo {
@@ -26,33 +27,38 @@ export interface DeliveredInfo {
 	kind: 'imagine' | 'reroll' | 'remix';
 }
 
-const KIND_LABEL = { imagine: 'Requested by', reroll: 'Rerolled by', remix: 'Remixed by' } as const;
+const KIND_LABEL = { imagine: 'card.requestedBy', reroll: 'card.rerolledBy', remix: 'card.remixedBy' } as const satisfies Record<
+	DeliveredInfo['kind'],
+	MessageKey
+>;
 /** Discord's limit for all the Text Displays of a message together. */
 const MAX_CARD_TEXT = 4000;
 /** Room kept for the requester mention the channel fallback puts in front. */
 const MENTION_ROOM = 32;
 
 /** The small line under the prompt. A mention here never pings: every send names whom it may ping. */
-export function cardFacts(d: DeliveredInfo): string {
+export function cardFacts(d: DeliveredInfo, locale?: string | null): string {
+	const { t, usd } = translator(locale);
 	const facts = [
-		`${KIND_LABEL[d.kind]} <@${d.requesterId}>`,
-		`Aspect ratio ${d.aspectRatio}`,
-		`Time ${d.seconds.toFixed(1)} s`,
-		`Cost ${formatUsd(d.price)}`,
-		`Budget left ${formatUsd(d.remaining)}`,
+		t(KIND_LABEL[d.kind], { userId: d.requesterId }),
+		t('card.aspectRatio', { ratio: d.aspectRatio }),
+		t('card.time', { seconds: d.seconds }),
+		t('card.cost', { cost: usd(d.price) }),
+		t('card.budgetLeft', { left: usd(d.remaining) }),
 		'FLUX 1.1 Pro',
 	];
 	return `-# ${facts.join(' · ')}`;
 }
 
 /** The prompt (shown as typed, but inert: it formats nothing, links nothing, mentions no one), an optional note, the facts. */
-function cardText(d: DeliveredInfo, note: string | undefined): APITextDisplayComponent {
-	const rest = `${note === undefined ? '' : `\n${note}`}\n${cardFacts(d)}`;
+function cardText(d: DeliveredInfo, note: string | undefined, locale: string | null | undefined): APITextDisplayComponent {
+	const rest = `${note === undefined ? '' : `\n${note}`}\n${cardFacts(d, locale)}`;
 	return { type: ComponentType.TextDisplay, content: truncate(inert(d.prompt), MAX_CARD_TEXT - MENTION_ROOM - rest.length) + rest };
 }
 
 /** The row under every delivered image. Labels keep the words; the custom ids carry the job to load. */
-export function resultButtons(jobId: string): APIActionRowComponent<APIButtonComponent> {
+export function resultButtons(jobId: string, locale?: string | null): APIActionRowComponent<APIButtonComponent> {
+	const { t } = translator(locale);
 	const button = (
 		action: 'reroll' | 'remix' | 'delete',
 		label: string,
@@ -68,15 +74,16 @@ export function resultButtons(jobId: string): APIActionRowComponent<APIButtonCom
 	return {
 		type: ComponentType.ActionRow,
 		components: [
-			button('reroll', 'Reroll', '🔁', ButtonStyle.Secondary),
-			button('remix', 'Remix', '🎨', ButtonStyle.Secondary),
-			button('delete', 'Delete', '🗑️', ButtonStyle.Danger),
+			button('reroll', t('card.reroll'), '🔁', ButtonStyle.Secondary),
+			button('remix', t('card.remix'), '🎨', ButtonStyle.Secondary),
+			button('delete', t('card.delete'), '🗑️', ButtonStyle.Danger),
 		],
 	};
 }
 
-/** The Remix button's form: its title and its two fields' labels. */
-export const REMIX_FORM = { title: 'Remix this image', prompt: 'Prompt', aspectRatio: 'Aspect ratio' } as const;
+/** The Remix button's form: its title and its two fields' labels (in the locale of who pressed it). */
+export const remixForm = perLocale(({ t }) => ({ title: t('remix.title'), prompt: t('remix.prompt'), aspectRatio: t('remix.aspectRatio') }));
+export const REMIX_FORM = remixForm('en-US');
 
 export interface ImageFile {
 	bytes: Buffer;
@@ -85,7 +92,13 @@ export interface ImageFile {
 }
 
 /** The finished message: the image attached and shown, or (too large to attach here) a link, with when it expires. */
-export function resultReply(jobId: string, info: DeliveredInfo, image: ImageFile | undefined, link: { url: string; expiresAt: number | undefined }): CardReply {
+export function resultReply(
+	jobId: string,
+	info: DeliveredInfo,
+	image: ImageFile | undefined,
+	link: { url: string; expiresAt: number | undefined },
+	locale?: string | null,
+): CardReply {
 	const card = (children: APIComponentInContainer[]): APIContainerComponent => ({
 		type: ComponentType.Container,
 		accent_color: COLOR.ok,
@@ -96,15 +109,15 @@ export function resultReply(jobId: string, info: DeliveredInfo, image: ImageFile
 		return {
 			card: card([
 				{ type: ComponentType.MediaGallery, items: [{ media: { url: `attachment://${fileName}` } }] },
-				cardText(info, undefined),
-				resultButtons(jobId),
+				cardText(info, undefined, locale),
+				resultButtons(jobId, locale),
 			]),
 			files: [{ name: fileName, data: image.bytes, contentType: image.contentType }],
 		};
 	}
-	const expiry = link.expiresAt === undefined ? '' : ` (it expires ${discordTime(link.expiresAt, 'R')})`;
-	const note = `The image is larger than Discord allows here, so here is a link${expiry}:\n${link.url}`;
-	return { card: card([cardText(info, note), resultButtons(jobId)]) };
+	const { t } = translator(locale);
+	const lead = link.expiresAt === undefined ? t('card.link') : t('card.linkExpires', { relative: discordTime(link.expiresAt, 'R') });
+	return { card: card([cardText(info, `${lead}\n${link.url}`, locale), resultButtons(jobId, locale)]) };
 }
 
 /** The card posted in the channel (the reply's token expired): the requester is named, and pinged, first. */

@@ -38,7 +38,7 @@ interface Part {
 /** A name in one locale: by path (`budget.role.role`), else by the English name; unknown ones keep English (not set). */
 export function commandName(locale: Exclude<Locale, 'en-US'>, path: string): string | undefined {
 	const names = COMMAND_TRANSLATIONS[locale].names;
-	return names[path] ?? names[path.split('.').at(-1)!];
+	return names[path] ?? names[path.slice(path.lastIndexOf('.') + 1)];
 }
 
 function description(locale: Exclude<Locale, 'en-US'>, path: string): string | undefined {

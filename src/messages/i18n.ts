@@ -14,18 +14,19 @@ export type MessageValues = Record<string, string | number>;
 /** A locale the bot speaks, bound: its messages, amounts in US dollars, and plain numbers, as that locale writes them. */
 export interface Translator {
 	readonly locale: Locale;
-	t(key: MessageKey, values?: MessageValues): string;
+	t: (key: MessageKey, values?: MessageValues) => string;
 	/** Micro-dollars as US dollars: two decimals, more only where needed ($0.045), exactly (no float rounding). */
-	usd(micros: number): string;
-	num(n: number): string;
+	usd: (micros: number) => string;
+	num: (n: number) => string;
 }
 
 /** Locales of a language whose other script or variety reads worse than English: they fall back to it. */
 const NOT_BY_LANGUAGE = new Set(['zh-tw', 'zh-hk', 'zh-mo', 'zh-hant']);
 
+const language = (locale: string) => locale.split('-')[0] ?? locale;
 const byExact = new Map<string, Locale>(LOCALES.map((l) => [l.toLowerCase(), l]));
 const byLanguage = new Map<string, Locale>();
-for (const l of LOCALES) if (!byLanguage.has(l.split('-')[0]!)) byLanguage.set(l.split('-')[0]!, l);
+for (const l of LOCALES) if (!byLanguage.has(language(l))) byLanguage.set(language(l), l);
 byLanguage.set('en', 'en-US');
 
 /**
@@ -44,9 +45,10 @@ export function resolveLocale(raw: unknown): Locale {
 		return SOURCE_LOCALE;
 	}
 	const lower = canonical.toLowerCase();
-	if (byExact.has(lower)) return byExact.get(lower)!;
+	const same = byExact.get(lower);
+	if (same) return same;
 	if ([...NOT_BY_LANGUAGE].some((p) => lower === p || lower.startsWith(`${p}-`))) return SOURCE_LOCALE;
-	return byLanguage.get(lower.split('-')[0]!) ?? SOURCE_LOCALE;
+	return byLanguage.get(language(lower)) ?? SOURCE_LOCALE;
 }
 
 /** The first locale that is set among those given (the server's, then the requester's), resolved. */
@@ -79,7 +81,7 @@ function createTranslator(locale: Locale): Translator {
 	const numbers = new Intl.NumberFormat(locale);
 	return {
 		locale,
-		t(key, values) {
+		t: (key, values) => {
 			let format = formats.get(key);
 			if (!format) {
 				const source = messageSource(locale, key);

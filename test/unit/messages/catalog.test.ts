@@ -21,7 +21,7 @@ export function placeholders(message: string): string[] {
 			for (const option of Object.values(n.options ?? {})) walk(option.value);
 		}
 	};
-	walk(new IntlMessageFormat(message, 'en-US', undefined, { ignoreTag: true }).getAst() as Node[]);
+	walk(new IntlMessageFormat(message, 'en-US', undefined, { ignoreTag: true }).getAst());
 	return [...found].sort();
 }
 
