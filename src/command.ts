@@ -1,12 +1,6 @@
 // The contract between commands/ and the core: what a command is, and what its handlers may use.
 // It sits below both, so commands/ imports it from src/ and the wiring imports commands/, never a circle.
-import type {
-	AutocompleteInteraction,
-	ButtonInteraction,
-	ChatInputCommandInteraction,
-	ModalSubmitInteraction,
-	RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Ledger } from './budget/ledger.js';
 import type { Pricing } from './budget/pricing.js';
 import type { Config } from './config.js';
