@@ -79,17 +79,27 @@ function createTranslator(locale: Locale): Translator {
 	const formats = new Map<MessageKey, IntlMessageFormat>();
 	const commands = Object.fromEntries(Object.entries(COMMAND_REFS).map(([k, path]) => [k, commandPath(locale, path)]));
 	const numbers = new Intl.NumberFormat(locale);
+	const formatter = (key: MessageKey) => {
+		let format = formats.get(key);
+		if (!format) {
+			const source = messageSource(locale, key);
+			// ignoreTag: `<@id>`, `<#id>` and `<t:…>` are Discord markup, not ICU tags.
+			format = new IntlMessageFormat(source.message, source.locale, undefined, { ignoreTag: true });
+			formats.set(key, format);
+		}
+		return format;
+	};
 	return {
 		locale,
 		t: (key, values) => {
-			let format = formats.get(key);
-			if (!format) {
-				const source = messageSource(locale, key);
-				// ignoreTag: `<@id>`, `<#id>` and `<t:…>` are Discord markup, not ICU tags.
-				format = new IntlMessageFormat(source.message, source.locale, undefined, { ignoreTag: true });
-				formats.set(key, format);
+			const all = { ...commands, ...values };
+			try {
+				return String(formatter(key).format(all));
+			} catch {
+				// A translation that will not format (a value it names is missing): English, else the English text as written.
+				if (locale === SOURCE_LOCALE) return SOURCE[key];
+				return translator(SOURCE_LOCALE).t(key, values);
 			}
-			return String(format.format({ ...commands, ...values }));
 		},
 		usd: (micros) => formatUsd(micros, locale),
 		num: (n) => numbers.format(n),

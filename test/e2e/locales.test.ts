@@ -4,15 +4,14 @@
 import { join } from 'node:path';
 import type { APIApplicationCommandInteractionDataOption, APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ID, ROOT, createWorld, newUserId, spawnBot, type BotProcess, type World } from './harness.js';
+import { APP_ID, ROOT, createWorld, newUserId, spawnBot, type World } from './harness.js';
 
 const MANAGE_GUILD = String(1n << 5n);
 let world: World;
-let bot: BotProcess;
 
 beforeAll(async () => {
 	world = await createWorld({ IMAGE_PRICE_USD: '0.05', DEFAULT_USER_BUDGET_USD: '1.50' });
-	bot = await world.start();
+	await world.start();
 }, 40_000);
 
 afterAll(async () => {

@@ -86,6 +86,17 @@ describe('a missing translation', () => {
 		}
 	});
 
+	it('a translation that will not format (it names a value nobody passes) gives the English text', () => {
+		const catalog = CATALOGS.ko as Record<string, string | undefined>;
+		const saved = catalog['report.capChip'];
+		catalog['report.capChip'] = '상한 {cap} {oops}';
+		try {
+			expect(translator('ko').t('report.capChip', { cap: '$1.00' })).toBe('cap $1.00');
+		} finally {
+			catalog['report.capChip'] = saved;
+		}
+	});
+
 	it('an empty translation counts as missing', () => {
 		const catalog = CATALOGS.fr as Record<string, string | undefined>;
 		const saved = catalog['budget.none'];
