@@ -12,7 +12,7 @@ import type { Command } from '../src/command.js';
 import { truncate } from '../src/util/text.js';
 import { UserError } from '../src/messages/user-error.js';
 import { COLOR } from '../src/messages/format.js';
-import { BLOCKLIST_TEXT } from '../src/messages/texts.js';
+import { blocklistTexts } from '../src/messages/texts.js';
 
 const term = { name: 'term', description: 'A word or phrase', type: ApplicationCommandOptionType.String, required: true, max_length: MAX_TERM_LENGTH } as const;
 
@@ -35,9 +35,10 @@ type Sub = (typeof data.options)[number]['name'];
 export default {
 	data,
 	async execute(interaction, s) {
-		if (!interaction.inGuild()) throw new UserError(BLOCKLIST_TEXT.onlyInServer);
+		const text = blocklistTexts(interaction.locale);
+		if (!interaction.inGuild()) throw new UserError(text.onlyInServer);
 		// Server settings can widen who sees the command, so check the member's permissions too.
-		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) throw new UserError(BLOCKLIST_TEXT.needsManageServer);
+		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) throw new UserError(text.needsManageServer);
 		const guildId = interaction.guildId;
 		const reply = (title: string, description: string) =>
 			interaction.reply({ flags: MessageFlags.Ephemeral, embeds: [{ color: COLOR.info, title, description }], allowedMentions: { parse: [] } });
@@ -47,20 +48,19 @@ export default {
 				const raw = interaction.options.getString('term', true);
 				const result = await s.blocklist.add(guildId, interaction.user.id, raw);
 				if (!result.ok) throw new UserError(result.why);
-				await reply(BLOCKLIST_TEXT.addedTitle, BLOCKLIST_TEXT.added(raw.trim(), result.count, MAX_TERMS));
+				await reply(text.addedTitle, text.added(raw.trim(), result.count, MAX_TERMS));
 				return;
 			}
 			case 'remove': {
 				const raw = interaction.options.getString('term', true);
 				const result = await s.blocklist.remove(guildId, interaction.user.id, raw);
 				if (!result.ok) throw new UserError(result.why);
-				await reply(BLOCKLIST_TEXT.removedTitle, BLOCKLIST_TEXT.removed(raw.trim(), result.count));
+				await reply(text.removedTitle, text.removed(raw.trim(), result.count));
 				return;
 			}
 			case 'list': {
 				const terms = await s.blocklist.terms(guildId);
-				const text = truncate(BLOCKLIST_TEXT.list(terms), 4096);
-				await reply(BLOCKLIST_TEXT.listTitle(terms.length, MAX_TERMS), text);
+				await reply(text.listTitle(terms.length, MAX_TERMS), truncate(text.list(terms), 4096));
 				return;
 			}
 		}

@@ -9,7 +9,7 @@ import type { Command } from '../src/command.js';
 import { memberRoleIds } from '../src/budget/member-roles.js';
 import { ledgerGuildId, servedOf } from '../src/images/where-served.js';
 import { COLOR } from '../src/messages/format.js';
-import { USAGE } from '../src/messages/usage-texts.js';
+import { usageTexts } from '../src/messages/usage-texts.js';
 
 const data = {
 	name: 'usage',
@@ -27,14 +27,15 @@ export default {
 		const guildId = ledgerGuildId(servedOf(interaction, s.config.userInstall));
 		const st = await s.ledger.standing({ guildId, userId: interaction.user.id, roleIds: guildId ? memberRoleIds(interaction.member) : [] });
 		const price = s.pricing.current();
+		const text = usageTexts(interaction.locale);
 		await interaction.reply({
 			flags: MessageFlags.Ephemeral,
 			embeds: [
 				{
-					title: USAGE.title,
+					title: text.title,
 					color: st.remaining >= price ? 0x57f287 : COLOR.warn,
-					fields: USAGE.fields(st, price),
-					footer: { text: USAGE.footer(st.remaining, price) },
+					fields: text.fields(st, price),
+					footer: { text: text.footer(st.remaining, price) },
 				},
 			],
 		});

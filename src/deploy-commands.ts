@@ -3,6 +3,7 @@ import { REST, Routes, type APIApplication } from 'discord.js';
 import { commands } from '../commands/index.js';
 import { withInstallScopes } from './app/install-scopes.js';
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
+import { localizeCommand } from './messages/command-locales.js';
 import { scrubber } from './log.js';
 
 const env = readEnvironment();
@@ -11,8 +12,8 @@ async function deploy(): Promise<void> {
 	const config = loadConfig(env);
 	const rest = new REST({ api: config.discordApiUrl }).setToken(config.discordToken);
 	const applicationId = config.applicationId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
-	// integration_types and contexts follow USER_INSTALL (src/app/install-scopes.ts).
-	const body = commands.map((c) => withInstallScopes(c, config.userInstall));
+	// integration_types and contexts follow USER_INSTALL (src/app/install-scopes.ts); names and descriptions in every language the bot speaks.
+	const body = commands.map((c) => localizeCommand(withInstallScopes(c, config.userInstall)));
 	const route = config.guildId ? Routes.applicationGuildCommands(applicationId, config.guildId) : Routes.applicationCommands(applicationId);
 	const result = (await rest.put(route, { body })) as unknown[];
 	process.stdout.write(

@@ -10,7 +10,7 @@ import {
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Command } from '../../src/command.js';
-import { BUDGET } from '../../src/messages/budget-texts.js';
+import { budgetTexts } from '../../src/messages/budget-texts.js';
 import { COLOR } from '../../src/messages/format.js';
 import { UserError } from '../../src/messages/user-error.js';
 import type { BudgetContext, SubHandler } from './context.js';
@@ -121,9 +121,10 @@ const isSubName = (name: string): name is SubName => Object.hasOwn(handlers, nam
 export default {
 	data,
 	async execute(interaction, services) {
-		if (!interaction.inGuild()) throw new UserError(BUDGET.onlyInServer);
+		const text = budgetTexts(interaction.locale);
+		if (!interaction.inGuild()) throw new UserError(text.onlyInServer);
 		// Server settings can widen who sees the command, so check the member's permissions too.
-		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) throw new UserError(BUDGET.needsManageServer);
+		if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) throw new UserError(text.needsManageServer);
 		const sub = interaction.options.getSubcommand(true);
 		const context: BudgetContext = {
 			interaction,
@@ -131,6 +132,8 @@ export default {
 			guildId: interaction.guildId,
 			moderatorId: interaction.user.id,
 			price: services.pricing.current(),
+			locale: interaction.locale,
+			text,
 			reply: async (embed) => {
 				await interaction.reply({ flags: MessageFlags.Ephemeral, embeds: [{ color: COLOR.info, ...embed }], allowedMentions: { parse: [] } });
 			},

@@ -3,21 +3,20 @@ import { AttachmentBuilder, MessageFlags } from 'discord.js';
 import { exportPeriod } from '../../src/reports/export.js';
 import { reportPng } from '../../src/reports/report.js';
 import { attachmentLimit } from '../../src/util/interaction.js';
-import { BUDGET } from '../../src/messages/budget-texts.js';
 import type { SubHandler } from './context.js';
 
-export const exportCsv: SubHandler = async ({ interaction, services: s, guildId }) => {
+export const exportCsv: SubHandler = async ({ interaction, services: s, guildId, text }) => {
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
 	const which = interaction.options.getString('period') === 'previous' ? 'previous' : 'current';
 	const done = await exportPeriod(s.ledger, guildId, which, attachmentLimit(interaction));
 	try {
 		if (!done.result.ok) {
-			await interaction.editReply(BUDGET.exportTooLarge(which, done.result.bytes));
+			await interaction.editReply(text.exportTooLarge(which, done.result.bytes));
 			return;
 		}
 		const { files, charges, auditEntries, gzipped } = done.result;
 		await interaction.editReply({
-			content: BUDGET.exported(which, done.period.key, charges, auditEntries, gzipped),
+			content: text.exported(which, done.period.key, charges, auditEntries, gzipped),
 			files: files.map((f) => new AttachmentBuilder(f.path, { name: f.name })),
 		});
 	} finally {
@@ -27,11 +26,11 @@ export const exportCsv: SubHandler = async ({ interaction, services: s, guildId 
 
 export const report: SubHandler = async ({ interaction, services: s, guildId }) => {
 	await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-	const png = await reportPng(s.ledger, guildId, interaction.guild?.name, s.logger);
+	const png = await reportPng(s.ledger, guildId, interaction.guild?.name, s.logger, interaction.locale);
 	await interaction.editReply({ files: [new AttachmentBuilder(png, { name: 'budget-report.png' })] });
 };
 
-export const top: SubHandler = async ({ services: s, guildId, reply }) => {
+export const top: SubHandler = async ({ services: s, guildId, reply, text }) => {
 	const rows = await s.ledger.vault.top(guildId, s.ledger.currentPeriod().key, 10);
-	await reply(BUDGET.top(rows));
+	await reply(text.top(rows));
 };

@@ -13,7 +13,7 @@ import {
 import type { AnyHandler, Command, Services } from '../command.js';
 import { servedOf } from '../images/where-served.js';
 import { INSTALL_TEXT } from '../messages/install-texts.js';
-import { TEXT } from '../messages/texts.js';
+import { texts } from '../messages/texts.js';
 import { UserError } from '../messages/user-error.js';
 import { parseCustomId } from '../records/custom-id.js';
 import { BoundedSet } from '../util/bounded-set.js';
@@ -39,6 +39,8 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 			guildId: interaction.guildId,
 			command: interaction.isChatInputCommand() ? interaction.commandName : interaction.customId.slice(0, 100),
 		});
+		// The server's language, for the log channel's posts (Discord sends it with every interaction in a server).
+		if (interaction.guildId && interaction.guildLocale) services.modLog.noteLocale(interaction.guildId, interaction.guildLocale);
 		if (!seen.add(interaction.id)) {
 			log.warn('interaction delivered again; already handled');
 			return;
@@ -49,7 +51,7 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 			const user = error instanceof UserError;
 			if (user) log.info({ reason: error.message }, 'command refused');
 			else log.error({ err: error }, 'command failed');
-			const content = user ? error.message : TEXT.internalError(interaction.id);
+			const content = user ? error.message : texts(interaction.locale).internalError(interaction.id);
 			await tellPrivately(interaction, content).catch((e: unknown) => log.error({ err: e }, 'could not tell the user about the error'));
 		}
 	}
@@ -87,23 +89,24 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 
 	async function dispatch(interaction: Routed, s: Services): Promise<void> {
 		ensureServed(interaction, s);
+		const t = texts(interaction.locale);
 		if (interaction.isChatInputCommand()) {
 			const command = byName.get(interaction.commandName);
-			if (!command) throw new UserError(TEXT.unknownCommand);
+			if (!command) throw new UserError(t.unknownCommand);
 			await command.execute(interaction, s);
 			return;
 		}
 		// Custom ids are untrusted input: anything not parsed as ours gets a friendly answer, never a crash.
 		const id = parseCustomId(interaction.customId);
 		const command = id && byName.get(id.command);
-		if (!id || !command) throw new UserError(TEXT.notOurs);
+		if (!id || !command) throw new UserError(t.notOurs);
 		if (interaction.isButton()) {
 			const handler = command.buttons?.[id.action] as AnyHandler<ButtonInteraction> | undefined;
-			if (!handler) throw new UserError(TEXT.notOurs);
+			if (!handler) throw new UserError(t.notOurs);
 			await handler(interaction, id, s);
 		} else {
 			const handler = command.modals?.[id.action] as AnyHandler<ModalSubmitInteraction> | undefined;
-			if (!handler) throw new UserError(TEXT.notOurs);
+			if (!handler) throw new UserError(t.notOurs);
 			await handler(interaction, id, s);
 		}
 	}

@@ -1,12 +1,12 @@
-// /budget's replies, refusals and embeds, by subcommand (a moderator reads them; member names are shown inert).
+// /budget's replies, refusals and embeds, by subcommand (a moderator reads them, in their locale; member names are shown inert).
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import type { Standing } from '../budget/ledger-core.js';
 import type { PriceSource } from '../budget/pricing.js';
 import type { AuditEntry } from '../records/audit.js';
 import type { GuildSettings } from '../records/budget.js';
 import type { TopRow } from '../vault/vault.js';
-import { formatUsd } from '../util/money.js';
 import { inert, resetText } from './format.js';
+import { perLocale, type MessageKey } from './i18n.js';
 import { auditLine, limitSourceText } from './texts.js';
 
 /** The parts of a /budget embed the catalogue words (the command adds the colour). */
@@ -28,96 +28,96 @@ export interface SettingsView {
 	resetsAt: number | null;
 }
 
-const PRICE_SOURCE: Record<PriceSource, string> = {
-	config: 'set by the operator',
-	live: "hiapi's price",
-	'last-known': "hiapi's last known price",
-	fallback: 'fallback',
+const PRICE_SOURCE: Record<PriceSource, MessageKey> = {
+	config: 'budget.priceConfig',
+	live: 'budget.priceLive',
+	'last-known': 'budget.priceLastKnown',
+	fallback: 'budget.priceFallback',
 };
 
 const field = (name: string, value: string, inline: boolean): APIEmbedField => ({ name, value, inline });
 
-export const BUDGET = {
-	onlyInServer: '`/budget` works only in a server.',
-	needsManageServer: 'You need the Manage Server permission to manage budgets.',
+/** `budgetTexts(interaction.locale)` in a handler; BUDGET is the English one. */
+export const budgetTexts = perLocale(({ locale, t, usd }) => ({
+	onlyInServer: t('budget.onlyInServer'),
+	needsManageServer: t('budget.needsManageServer'),
 	/** `raw` as the moderator typed it (shown inert). */
-	badAmount: (raw: string, allowOff: boolean) =>
-		`"${inert(raw)}" is not a valid amount: use dollars from 0 to 10,000 with at most 2 decimals (e.g. 5 or 2.50)${allowOff ? ", or 'off'" : ''}.`,
-	botTarget: 'Bots do not have image budgets.',
+	badAmount: (raw: string, allowOff: boolean) => t('budget.badAmount', { raw: inert(raw), allowOff: allowOff ? 'yes' : 'no' }),
+	botTarget: t('budget.botTarget'),
 
 	show: (target: Target, st: Standing, price: number): BudgetEmbed => ({
-		title: `Budget of ${inert(target.username)}`,
+		title: t('budget.showTitle', { name: inert(target.username) }),
 		description: `<@${target.id}>`,
 		fields: [
-			field('Spent', formatUsd(st.spent), true),
-			field('In progress', formatUsd(st.reserved), true),
-			field('Limit', `${formatUsd(st.limit)} (${limitSourceText(st.limitSource, 'moderator')})`, true),
-			field('Remaining', formatUsd(st.remaining), true),
-			field('Images', String(st.images), true),
-			field('Price per image', formatUsd(price), true),
-			field('Resets', resetText(st.period.resetsAt), false),
-			...(st.guild ? [field('Server cap', `${formatUsd(st.guild.spent)} spent of ${formatUsd(st.guild.limit ?? 0)}`, false)] : []),
-			...(st.corrupt ? [field('⚠️ Unreadable record', 'Use `/budget reset` to repair it.', false)] : []),
+			field(t('budget.spent'), usd(st.spent), true),
+			field(t('budget.inProgress'), usd(st.reserved), true),
+			field(t('budget.limit'), t('budget.amountWithSource', { amount: usd(st.limit), source: limitSourceText(st.limitSource, 'moderator', locale) }), true),
+			field(t('budget.remaining'), usd(st.remaining), true),
+			field(t('budget.images'), String(st.images), true),
+			field(t('budget.pricePerImage'), usd(price), true),
+			field(t('budget.resets'), resetText(st.period.resetsAt, locale), false),
+			...(st.guild ? [field(t('budget.serverCap'), t('budget.serverCapValue', { spent: usd(st.guild.spent), cap: usd(st.guild.limit ?? 0) }), false)] : []),
+			...(st.corrupt ? [field(t('budget.unreadableTitle'), t('budget.unreadable'), false)] : []),
 		],
 	}),
 	set: (userId: string, limit: number, e: AuditEntry): BudgetEmbed => ({
-		title: 'Limit set',
-		description: `<@${userId}> may now spend ${formatUsd(limit)} per period (was ${e.old ?? 'not overridden'}).`,
+		title: t('budget.setTitle'),
+		description: t('budget.set', { userId, limit: usd(limit), old: e.old ?? t('budget.notOverridden') }),
 	}),
 	clear: (userId: string, e: AuditEntry): BudgetEmbed => ({
-		title: 'Override removed',
-		description: `<@${userId}> is back on their role, server or bot limit (override was ${e.old ?? 'not set'}).`,
+		title: t('budget.clearTitle'),
+		description: t('budget.clear', { userId, old: e.old ?? t('budget.notSet') }),
 	}),
 	reset: (userId: string, e: AuditEntry): BudgetEmbed => ({
-		title: 'Spend reset',
-		description: `<@${userId}>'s spend this period is now $0.00 (${e.old}).`,
+		title: t('budget.resetTitle'),
+		description: t('budget.reset', { userId, zero: usd(0), old: e.old ?? '—' }),
 	}),
 	/** A member's changes, or without one the server's. */
 	history: (target: Target | null, entries: readonly AuditEntry[]): BudgetEmbed => ({
-		title: target ? `Budget changes for ${inert(target.username)}` : 'Server-wide changes',
-		description: entries.length ? entries.map(auditLine).join('\n') : 'No changes recorded.',
+		title: target ? t('budget.historyMember', { name: inert(target.username) }) : t('budget.historyServer'),
+		description: entries.length ? entries.map((e) => auditLine(e, locale)).join('\n') : t('budget.noChanges'),
 	}),
 
-	defaultSet: (e: AuditEntry): BudgetEmbed => ({ title: 'Server default updated', description: `${e.old} → **${e.new}** per period.` }),
-	capSet: (e: AuditEntry): BudgetEmbed => ({ title: 'Server cap updated', description: `${e.old} → **${e.new}** per period.` }),
+	defaultSet: (e: AuditEntry): BudgetEmbed => ({ title: t('budget.defaultTitle'), description: t('budget.change', { old: e.old ?? '—', new: e.new ?? '—' }) }),
+	capSet: (e: AuditEntry): BudgetEmbed => ({ title: t('budget.capTitle'), description: t('budget.change', { old: e.old ?? '—', new: e.new ?? '—' }) }),
 	roleSet: (roleId: string, removed: boolean, e: AuditEntry): BudgetEmbed => ({
-		title: removed ? 'Role limit removed' : 'Role limit set',
-		description: `<@&${roleId}>: ${e.old} → **${e.new}** per period. A member's highest role limit applies, unless they have an override.`,
+		title: t(removed ? 'budget.roleRemovedTitle' : 'budget.roleSetTitle'),
+		description: t('budget.role', { roleId, old: e.old ?? '—', new: e.new ?? '—' }),
 	}),
 	settings: (v: SettingsView): BudgetEmbed => {
 		const s = v.settings;
 		const roles = Object.entries(s.roleLimits ?? {}).sort(([, a], [, b]) => b - a);
-		const roleLines = roles.map(([id, limit]) => `<@&${id}> ${formatUsd(limit)}`).join('\n');
+		const roleLines = roles.map(([id, limit]) => `<@&${id}> ${usd(limit)}`).join('\n');
 		return {
-			title: 'Budget settings for this server',
+			title: t('budget.settingsTitle'),
 			fields: [
-				field('Default per member', s.defaultLimit === undefined ? `${formatUsd(v.botDefault)} (bot default)` : formatUsd(s.defaultLimit), true),
-				field('Server cap', s.cap === undefined ? 'none' : formatUsd(s.cap), true),
-				field('Price per image', `${formatUsd(v.price)} (${PRICE_SOURCE[v.priceSource]})`, true),
-				field('Role limits', roles.length ? roleLines.slice(0, 1024) : 'none', false),
-				field('Image making', s.paused ? '⏸️ paused' : '▶️ running', true),
-				field('Log channel', s.logChannelId ? `<#${s.logChannelId}>` : 'off', true),
-				field('Blocklist', `${v.terms} term${v.terms === 1 ? '' : 's'}`, true),
-				field('Period', `resets ${resetText(v.resetsAt)}`, false),
+				field(t('budget.defaultPerMember'), s.defaultLimit === undefined ? t('budget.botDefault', { amount: usd(v.botDefault) }) : usd(s.defaultLimit), true),
+				field(t('budget.serverCap'), s.cap === undefined ? t('budget.none') : usd(s.cap), true),
+				field(t('budget.pricePerImage'), t('budget.amountWithSource', { amount: usd(v.price), source: t(PRICE_SOURCE[v.priceSource]) }), true),
+				field(t('budget.roleLimits'), roles.length ? roleLines.slice(0, 1024) : t('budget.none'), false),
+				field(t('budget.imageMaking'), t(s.paused ? 'budget.pausedState' : 'budget.runningState'), true),
+				field(t('budget.logChannel'), s.logChannelId ? `<#${s.logChannelId}>` : t('budget.off'), true),
+				field(t('budget.blocklist'), t('budget.terms', { count: v.terms }), true),
+				field(t('budget.period'), t('budget.resetsAt', { reset: resetText(v.resetsAt, locale) }), false),
 			],
 		};
 	},
-	paused: (e: AuditEntry): BudgetEmbed => ({
-		title: '⏸️ Image making paused',
-		description: `No new images in this server until \`/budget resume\`. Images already in progress finish. (${e.old} → ${e.new})`,
+	paused: (e: AuditEntry): BudgetEmbed => ({ title: t('budget.pausedTitle'), description: t('budget.paused', { old: e.old ?? '—', new: e.new ?? '—' }) }),
+	resumed: (e: AuditEntry): BudgetEmbed => ({ title: t('budget.resumedTitle'), description: t('budget.resumed', { old: e.old ?? '—', new: e.new ?? '—' }) }),
+	logChannelRefused: (channelId: string) => t('budget.logChannelRefused', { channelId }),
+	logSet: (on: boolean, e: AuditEntry): BudgetEmbed => ({
+		title: t(on ? 'budget.logSetTitle' : 'budget.logOffTitle'),
+		description: t('budget.logChange', { old: e.old ?? '—', new: e.new ?? '—' }),
 	}),
-	resumed: (e: AuditEntry): BudgetEmbed => ({ title: '▶️ Image making resumed', description: `Members can make images again. (${e.old} → ${e.new})` }),
-	logChannelRefused: (channelId: string) => `I can't post in <#${channelId}>. Give me View Channel, Send Messages and Embed Links there, then try again.`,
-	logSet: (on: boolean, e: AuditEntry): BudgetEmbed => ({ title: on ? 'Log channel set' : 'Log channel off', description: `${e.old} → **${e.new}**` }),
 
-	exportTooLarge: (which: string, bytes: number) =>
-		`The ${which} period's export is too large to attach (${(bytes / 1_048_576).toFixed(1)} MiB even compressed).`,
+	exportTooLarge: (which: string, bytes: number) => t('budget.exportTooLarge', { which, mib: bytes / 1_048_576 }),
 	exported: (which: string, periodKey: string, charges: number, auditEntries: number, gzipped: boolean) =>
-		`Charges (${charges}) and changes (${auditEntries}) for the ${which} period (${periodKey}, UTC)${gzipped ? ', compressed to fit' : ''}.`,
+		t('budget.exported', { which, periodKey, charges, auditEntries, gzipped: gzipped ? 'yes' : 'no' }),
 	top: (rows: readonly TopRow[]): BudgetEmbed => ({
-		title: 'Top spenders this period',
+		title: t('budget.topTitle'),
 		description: rows.length
-			? rows.map((r, i) => `${i + 1}. <@${r.userId}> ${formatUsd(r.spent)} (${r.images} image${r.images === 1 ? '' : 's'})`).join('\n')
-			: 'Nobody has spent anything this period.',
+			? rows.map((r, i) => t('budget.topRow', { rank: i + 1, userId: r.userId, spent: usd(r.spent), images: r.images })).join('\n')
+			: t('budget.topEmpty'),
 	}),
-} as const;
+}));
+export const BUDGET = budgetTexts('en-US');

@@ -1,6 +1,7 @@
 // The card of a delivered image (Components V2): a Container holding the image (a Media Gallery), a Text Display
 // (prompt, who asked, ratio, style, time, cost, budget left) and its buttons; a link instead when the image is too
-// large. A batch's card holds all its images in one gallery.
+// large. A batch's card holds all its images in one gallery. It is public: its words follow the server's locale
+// (else the requester's), whoever reads it.
 import {
 	ButtonStyle,
 	ComponentType,
@@ -11,10 +12,10 @@ import {
 	type APITextDisplayComponent,
 } from 'discord.js';
 import { buildCustomId } from '../records/custom-id.js';
-import { formatUsd } from '../util/money.js';
 import { truncate } from '../util/text.js';
 import { batchLinksNote, styleFact } from './batch-texts.js';
 import { COLOR, discordTime, inert } from './format.js';
+import { perLocale, translator, type MessageKey } from './i18n.js';
 import type { CardReply } from './reply.js';
 
 export interface DeliveredInfo {
@@ -30,34 +31,39 @@ export interface DeliveredInfo {
 	style?: string | undefined;
 }
 
-const KIND_LABEL = { imagine: 'Requested by', reroll: 'Rerolled by', remix: 'Remixed by' } as const;
+const KIND_LABEL = { imagine: 'card.requestedBy', reroll: 'card.rerolledBy', remix: 'card.remixedBy' } as const satisfies Record<
+	DeliveredInfo['kind'],
+	MessageKey
+>;
 /** Discord's limit for all the Text Displays of a message together. */
 const MAX_CARD_TEXT = 4000;
 /** Room kept for the requester mention the channel fallback puts in front. */
 const MENTION_ROOM = 32;
 
 /** The small line under the prompt. A mention here never pings: every send names whom it may ping. */
-export function cardFacts(d: DeliveredInfo): string {
+export function cardFacts(d: DeliveredInfo, locale?: string | null): string {
+	const { t, usd } = translator(locale);
 	const facts = [
-		`${KIND_LABEL[d.kind]} <@${d.requesterId}>`,
-		`Aspect ratio ${d.aspectRatio}`,
+		t(KIND_LABEL[d.kind], { userId: d.requesterId }),
+		t('card.aspectRatio', { ratio: d.aspectRatio }),
 		...(d.style ? [styleFact(inert(d.style))] : []),
-		`Time ${d.seconds.toFixed(1)} s`,
-		`Cost ${formatUsd(d.price)}`,
-		`Budget left ${formatUsd(d.remaining)}`,
+		t('card.time', { seconds: d.seconds }),
+		t('card.cost', { cost: usd(d.price) }),
+		t('card.budgetLeft', { left: usd(d.remaining) }),
 		'FLUX 1.1 Pro',
 	];
 	return `-# ${facts.join(' · ')}`;
 }
 
 /** The prompt (shown as typed, but inert: it formats nothing, links nothing, mentions no one), an optional note, the facts. */
-function cardText(d: DeliveredInfo, note: string | undefined): APITextDisplayComponent {
-	const rest = `${note === undefined ? '' : `\n${note}`}\n${cardFacts(d)}`;
+function cardText(d: DeliveredInfo, note: string | undefined, locale: string | null | undefined): APITextDisplayComponent {
+	const rest = `${note === undefined ? '' : `\n${note}`}\n${cardFacts(d, locale)}`;
 	return { type: ComponentType.TextDisplay, content: truncate(inert(d.prompt), MAX_CARD_TEXT - MENTION_ROOM - rest.length) + rest };
 }
 
 /** The row under every delivered image. Labels keep the words; the custom ids carry the job to load. */
-export function resultButtons(jobId: string): APIActionRowComponent<APIButtonComponent> {
+export function resultButtons(jobId: string, locale?: string | null): APIActionRowComponent<APIButtonComponent> {
+	const { t } = translator(locale);
 	const button = (
 		action: 'reroll' | 'remix' | 'delete',
 		label: string,
@@ -73,15 +79,16 @@ export function resultButtons(jobId: string): APIActionRowComponent<APIButtonCom
 	return {
 		type: ComponentType.ActionRow,
 		components: [
-			button('reroll', 'Reroll', '🔁', ButtonStyle.Secondary),
-			button('remix', 'Remix', '🎨', ButtonStyle.Secondary),
-			button('delete', 'Delete', '🗑️', ButtonStyle.Danger),
+			button('reroll', t('card.reroll'), '🔁', ButtonStyle.Secondary),
+			button('remix', t('card.remix'), '🎨', ButtonStyle.Secondary),
+			button('delete', t('card.delete'), '🗑️', ButtonStyle.Danger),
 		],
 	};
 }
 
-/** The Remix button's form: its title and its two fields' labels. */
-export const REMIX_FORM = { title: 'Remix this image', prompt: 'Prompt', aspectRatio: 'Aspect ratio' } as const;
+/** The Remix button's form: its title and its two fields' labels (in the locale of who pressed it). */
+export const remixForm = perLocale(({ t }) => ({ title: t('remix.title'), prompt: t('remix.prompt'), aspectRatio: t('remix.aspectRatio') }));
+export const REMIX_FORM = remixForm('en-US');
 
 export interface ImageFile {
 	bytes: Buffer;
@@ -90,7 +97,13 @@ export interface ImageFile {
 }
 
 /** The finished message: the image attached and shown, or (too large to attach here) a link, with when it expires. */
-export function resultReply(jobId: string, info: DeliveredInfo, image: ImageFile | undefined, link: { url: string; expiresAt: number | undefined }): CardReply {
+export function resultReply(
+	jobId: string,
+	info: DeliveredInfo,
+	image: ImageFile | undefined,
+	link: { url: string; expiresAt: number | undefined },
+	locale?: string | null,
+): CardReply {
 	const card = (children: APIComponentInContainer[]): APIContainerComponent => ({
 		type: ComponentType.Container,
 		accent_color: COLOR.ok,
@@ -101,15 +114,15 @@ export function resultReply(jobId: string, info: DeliveredInfo, image: ImageFile
 		return {
 			card: card([
 				{ type: ComponentType.MediaGallery, items: [{ media: { url: `attachment://${fileName}` } }] },
-				cardText(info, undefined),
-				resultButtons(jobId),
+				cardText(info, undefined, locale),
+				resultButtons(jobId, locale),
 			]),
 			files: [{ name: fileName, data: image.bytes, contentType: image.contentType }],
 		};
 	}
-	const expiry = link.expiresAt === undefined ? '' : ` (it expires ${discordTime(link.expiresAt, 'R')})`;
-	const note = `The image is larger than Discord allows here, so here is a link${expiry}:\n${link.url}`;
-	return { card: card([cardText(info, note), resultButtons(jobId)]) };
+	const { t } = translator(locale);
+	const lead = link.expiresAt === undefined ? t('card.link') : t('card.linkExpires', { relative: discordTime(link.expiresAt, 'R') });
+	return { card: card([cardText(info, `${lead}\n${link.url}`, locale), resultButtons(jobId, locale)]) };
 }
 
 /**
@@ -122,13 +135,14 @@ export function batchReply(
 	images: readonly ImageFile[],
 	links: ReadonlyArray<{ url: string; expiresAt: number | undefined }>,
 	note: string | undefined,
+	locale?: string | null,
 ): CardReply {
 	const files = images.map((image, i) => ({ name: `imagine-${jobId}-${i + 1}.${image.extension}`, data: image.bytes, contentType: image.contentType }));
 	const notes = [...(note === undefined ? [] : [note]), ...(links.length > 0 ? [batchLinksNote(links)] : [])];
 	const children: APIComponentInContainer[] = [
 		...(files.length > 0 ? [{ type: ComponentType.MediaGallery as const, items: files.map((f) => ({ media: { url: `attachment://${f.name}` } })) }] : []),
-		cardText(info, notes.length > 0 ? notes.join('\n') : undefined),
-		resultButtons(jobId),
+		cardText(info, notes.length > 0 ? notes.join('\n') : undefined, locale),
+		resultButtons(jobId, locale),
 	];
 	return { card: { type: ComponentType.Container, accent_color: COLOR.ok, components: children }, ...(files.length > 0 ? { files } : {}) };
 }

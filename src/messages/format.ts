@@ -1,5 +1,6 @@
 // How the bot formats what it shows: embed colours and Discord timestamps (rendered in each reader's time zone).
 import { escapeMarkdown } from 'discord.js';
+import { translator } from './i18n.js';
 
 export const COLOR = { ok: 0x57f287, info: 0x5865f2, warn: 0xfee75c, error: 0xed4245 } as const;
 
@@ -8,8 +9,10 @@ export function discordTime(ms: number, style: 'R' | 'f' | 'F' | 'D' = 'f'): str
 	return `<t:${Math.floor(ms / 1000)}:${style}>`;
 }
 
-export function resetText(resetsAt: number | null): string {
-	return resetsAt === null ? 'never (lifetime budget)' : `${discordTime(resetsAt)} (${discordTime(resetsAt, 'R')})`;
+/** When a budget resets, in `locale` (the date itself is a Discord timestamp, shown in the reader's own language). */
+export function resetText(resetsAt: number | null, locale?: string | null): string {
+	const { t } = translator(locale);
+	return resetsAt === null ? t('format.resetNever') : t('format.resetAt', { at: discordTime(resetsAt), relative: discordTime(resetsAt, 'R') });
 }
 
 /** escapeMarkdown's own emphasis escaping misrenders runs ("****x****" shows a stray backslash): done below instead. */

@@ -1,168 +1,152 @@
-// messages/: every text a member or moderator reads, the image card, and UserError.
+// messages/: every text a member or moderator reads (per locale: i18n.ts and locales/), the image card, and UserError.
 // Everything a member or moderator reads: short, specific, friendly, never a stack trace or upstream text.
+// Each function takes the reader's locale last (a raw Discord locale is fine; absent or unknown is English).
 import type { CapNote, Standing } from '../budget/ledger-core.js';
 import type { LimitSource } from '../budget/limits.js';
 import type { HiapiErrorKind } from '../hiapi/index.js';
 import type { AuditEntry } from '../records/audit.js';
-import { formatUsd } from '../util/money.js';
 import type { RefusalReason } from '../vault/vault.js';
 import { discordTime, inert, resetText } from './format.js';
+import { perLocale, translator, type MessageKey } from './i18n.js';
 import { styleAuditText } from './style-texts.js';
 
-export function refusalMessage(reason: RefusalReason, s: Standing, price: number): string {
+export function refusalMessage(reason: RefusalReason, s: Standing, price: number, locale?: string | null): string {
+	const { t, usd } = translator(locale);
+	const reset = resetText(s.period.resetsAt, locale);
 	switch (reason) {
 		case 'user':
 			return [
-				`You don't have enough budget left for an image (${formatUsd(price)} each).`,
-				`Spent ${formatUsd(s.spent)}${s.reserved ? ` (+${formatUsd(s.reserved)} in progress)` : ''} of your ${formatUsd(s.limit)} limit; it resets ${resetText(s.period.resetsAt)}.`,
+				t('refusal.user', { price: usd(price) }),
+				t('refusal.userSpent', { spent: usd(s.spent), reserved: s.reserved ? usd(s.reserved) : 'none', limit: usd(s.limit), reset }),
 			].join('\n');
 		case 'guild':
-			return `This server's image budget is used up for now (${formatUsd(s.guild?.limit ?? 0)} per period); it resets ${resetText(s.period.resetsAt)}.`;
+			return t('refusal.guild', { limit: usd(s.guild?.limit ?? 0), reset });
 		case 'global':
-			return `The bot has reached its operator's spending ceiling for now; it resets ${resetText(s.period.resetsAt)}.`;
+			return t('refusal.global', { reset });
 		case 'corrupt':
-			return 'Your budget record could not be read, so nothing can be charged to it. A moderator can fix it with `/budget reset`.';
+			return t('refusal.corrupt');
 	}
 }
 
-const NOT_CHARGED = 'You were not charged.';
+const FAILURE: Record<Exclude<HiapiErrorKind, 'task_failed' | 'timeout'> | 'undeliverable', MessageKey> = {
+	invalid_input: 'failure.invalidInput',
+	rate_limited: 'failure.busy',
+	unavailable: 'failure.busy',
+	auth: 'failure.auth',
+	out_of_credit: 'failure.outOfCredit',
+	download_failed: 'failure.download',
+	too_large: 'failure.download',
+	bad_response: 'failure.badResponse',
+	not_found: 'failure.badResponse',
+	undeliverable: 'failure.undeliverable',
+};
 
 /** The message for a job that ended without an image, by what went wrong. */
 export function failureMessage(
 	kind: HiapiErrorKind | 'internal' | 'undeliverable',
 	ref: string,
 	detail?: { contentFilter?: boolean; download?: boolean },
+	locale?: string | null,
 ): string {
-	const text = (() => {
-		switch (kind) {
-			case 'invalid_input':
-				return 'The image service rejected this prompt. Try rewording it.';
-			case 'task_failed':
-				return detail?.contentFilter
-					? "The image service's content filter rejected this prompt. Try a different one."
-					: "The image couldn't be generated this time. Try again, or try a different prompt.";
-			case 'rate_limited':
-			case 'unavailable':
-				return 'The image service is busy right now. Try again in a minute.';
-			case 'timeout':
-				// The image was made; fetching it from the image service ran out of time.
-				if (detail?.download) return "The image was made but the bot couldn't fetch it from the image service in time. Try again.";
-				return 'The image took too long to generate, so the bot gave up.';
-			case 'auth':
-				return 'The bot is misconfigured (its image service key was refused). Please tell a moderator.';
-			case 'out_of_credit':
-				return "The bot's image service account is out of credit. Please tell a moderator.";
-			case 'download_failed':
-			case 'too_large':
-				return "The image was made but the bot couldn't fetch it from the image service. Try again.";
-			case 'bad_response':
-			case 'not_found':
-				return 'The image service answered in a way the bot did not understand. Try again shortly.';
-			case 'undeliverable':
-				return 'The image could not be delivered here.';
-			case 'internal':
-				return `Something went wrong on the bot's side (ref \`${ref}\`).`;
-		}
-	})();
-	return `⚠️ ${text} ${NOT_CHARGED}`;
+	const { t } = translator(locale);
+	const text =
+		kind === 'internal'
+			? t('failure.internal', { ref })
+			: kind === 'task_failed'
+				? t(detail?.contentFilter ? 'failure.contentFilter' : 'failure.taskFailed')
+				: kind === 'timeout'
+					? // The image was made; fetching it from the image service ran out of time.
+						t(detail?.download ? 'failure.downloadTimeout' : 'failure.timeout')
+					: t(FAILURE[kind]);
+	return `⚠️ ${text} ${t('failure.notCharged')}`;
 }
 
-export function progressText(phase: 'waiting' | 'submitting' | 'queued' | 'running', elapsedMs: number, position?: number): string {
-	const elapsed = `${Math.floor(elapsedMs / 1000)} s`;
-	switch (phase) {
-		case 'waiting':
-			return `⏳ Waiting for a free slot: you are #${position ?? 1} in line (${elapsed}).`;
-		case 'submitting':
-			return `⏳ Sending your prompt to the image service… (${elapsed})`;
-		case 'queued':
-			return `⏳ Queued at the image service… (${elapsed})`;
-		case 'running':
-			return `🎨 Generating your image… (${elapsed})`;
-	}
+export function progressText(phase: 'waiting' | 'submitting' | 'queued' | 'running', elapsedMs: number, position?: number, locale?: string | null): string {
+	const { t } = translator(locale);
+	const seconds = Math.floor(elapsedMs / 1000);
+	return phase === 'waiting' ? t('progress.waiting', { position: position ?? 1, seconds }) : t(`progress.${phase}`, { seconds });
 }
 
-export const TEXT = {
-	internalError: (ref: string) => `Something went wrong on the bot's side. If it keeps happening, tell a moderator (ref \`${ref}\`).`,
-	unknownCommand: "This command isn't available any more. The bot's commands may need redeploying.",
-	restarting: 'The bot is restarting. Try again in a few seconds.',
-	tooOld: 'This image is too old for its buttons to work any more. Use `/imagine` to make a new one.',
-	notOurs: "This button isn't one the bot knows any more. Use `/imagine` to make a new image.",
-	unreadableJob: "This image's record could not be read, so its buttons can't be used. Use `/imagine` instead.",
-	notHere: "This button isn't available here. Use `/imagine` to make a new image.",
-	everyoneRole: 'Every member has `@everyone`, so its limit is the server default: set it with `/budget default` instead.',
-	paused: 'Image making is paused in this server.',
-	storeDown: "The bot can't reach its database right now. Try again shortly. You were not charged.",
-	tooMany: (max: number) => `You already have ${max} image${max === 1 ? '' : 's'} in progress. Wait for one to finish.`,
+/** Short replies and refusals; `texts(locale)` in a handler, TEXT (English) where no locale is at hand. */
+export const texts = perLocale(({ t }) => ({
+	internalError: (ref: string) => t('text.internalError', { ref }),
+	unknownCommand: t('text.unknownCommand'),
+	restarting: t('text.restarting'),
+	tooOld: t('text.tooOld'),
+	notOurs: t('text.notOurs'),
+	unreadableJob: t('text.unreadableJob'),
+	notHere: t('text.notHere'),
+	everyoneRole: t('text.everyoneRole'),
+	paused: t('text.paused'),
+	storeDown: t('text.storeDown'),
+	tooMany: (max: number) => t('text.tooMany', { max }),
 	onlyRequesterDeletes: (requesterId: string | undefined) =>
-		requesterId ? `Only <@${requesterId}> or a moderator can delete this.` : 'Only the person who made this image or a moderator can delete it.',
-	blocked: (term: string | undefined) =>
-		term === undefined
-			? "Your prompt contains a term this server doesn't allow. Try a different prompt. You were not charged."
-			: `Your prompt matches the blocked term "${inert(term)}" (shown because you can manage this server). You were not charged.`,
-	badPrompt: (length: number, max: number) =>
-		length === 0 ? 'Your prompt is empty. Describe the image you want.' : `Your prompt is too long (${length} characters; the limit is ${max}).`,
-	badRatio: (ratios: readonly string[]) => `Aspect ratio must be one of ${ratios.join(', ')}.`,
-	badCount: (max: number) => `Count must be a whole number from 1 to ${max}.`,
-} as const;
+		requesterId ? t('text.onlyRequesterDeletes', { requesterId }) : t('text.onlyRequesterDeletesAnon'),
+	blocked: (term: string | undefined) => (term === undefined ? t('text.blockedHidden') : t('text.blockedTerm', { term: inert(term) })),
+	badPrompt: (length: number, max: number) => (length === 0 ? t('text.promptEmpty') : t('text.promptTooLong', { length, max })),
+	badRatio: (ratios: readonly string[]) => t('text.badRatio', { ratios: ratios.join(', ') }),
+	badCount: (max: number) => t('text.badCount', { max }),
+}));
+export const TEXT = texts('en-US');
 
 /** /blocklist's answers. Terms are shown as the moderator typed them, inert. */
-export const BLOCKLIST_TEXT = {
-	onlyInServer: '`/blocklist` works only in a server.',
-	needsManageServer: 'You need the Manage Server permission to change the blocklist.',
-	badLength: (max: number) => `A term must be 1–${max} characters.`,
-	neverMatches: 'That term has no letters or digits, so it would never match anything.',
-	already: (term: string) => `"${inert(term)}" is already on the list.`,
-	full: (max: number) => `The list is full (${max} terms). Remove one first.`,
-	notListed: (term: string) => `"${inert(term)}" is not on the list.`,
-	added: (term: string, count: number, max: number) =>
-		`Prompts containing **${inert(term)}** (in any case, with accents, invisible characters or look-alike letters, as whole words) are now refused. ${count} of ${max} terms used.`,
-	removed: (term: string, count: number) => `**${inert(term)}** is no longer blocked. ${count} term${count === 1 ? '' : 's'} left.`,
-	addedTitle: 'Term blocked',
-	removedTitle: 'Term allowed again',
-	listTitle: (count: number, max: number) => `Blocked terms (${count} of ${max})`,
-	list: (terms: readonly string[]) => (terms.length ? terms.map((t) => `• ${inert(t)}`).join('\n') : 'No terms are blocked. Add one with `/blocklist add`.'),
-} as const;
+export const blocklistTexts = perLocale(({ t }) => ({
+	onlyInServer: t('blocklist.onlyInServer'),
+	needsManageServer: t('blocklist.needsManageServer'),
+	badLength: (max: number) => t('blocklist.badLength', { max }),
+	neverMatches: t('blocklist.neverMatches'),
+	already: (term: string) => t('blocklist.already', { term: inert(term) }),
+	full: (max: number) => t('blocklist.full', { max }),
+	notListed: (term: string) => t('blocklist.notListed', { term: inert(term) }),
+	added: (term: string, count: number, max: number) => t('blocklist.added', { term: inert(term), count, max }),
+	removed: (term: string, count: number) => t('blocklist.removed', { term: inert(term), count }),
+	addedTitle: t('blocklist.addedTitle'),
+	removedTitle: t('blocklist.removedTitle'),
+	listTitle: (count: number, max: number) => t('blocklist.listTitle', { count, max }),
+	list: (terms: readonly string[]) => (terms.length ? terms.map((term) => `• ${inert(term)}`).join('\n') : t('blocklist.empty')),
+}));
+export const BLOCKLIST_TEXT = blocklistTexts('en-US');
 
 /** Where a member's limit comes from, worded for the member or for a moderator. Role mentions ping nobody. */
-export function limitSourceText(source: LimitSource, audience: 'member' | 'moderator'): string {
-	switch (source.kind) {
-		case 'override':
-			return audience === 'member' ? 'set for you by a moderator' : 'override';
-		case 'role':
-			return `role <@&${source.roleId}>`;
-		case 'guild':
-			return audience === 'member' ? "this server's default" : 'server default';
-		case 'default':
-			return audience === 'member' ? "the bot's default" : 'bot default';
-	}
+export function limitSourceText(source: LimitSource, audience: 'member' | 'moderator', locale?: string | null): string {
+	const { t } = translator(locale);
+	const who = audience === 'member' ? 'Member' : 'Moderator';
+	return source.kind === 'role' ? t('limitSource.role', { roleId: source.roleId }) : t(`limitSource.${source.kind}${who}`);
 }
 
 /** The private note after an image leaves its requester with less than 20 % of their limit. */
-export function lowBudgetText(remaining: number, limit: number, price: number, resetsAt: number | null): string {
+export function lowBudgetText(remaining: number, limit: number, price: number, resetsAt: number | null, locale?: string | null): string {
+	const { t, usd } = translator(locale);
 	const left = Math.floor(remaining / Math.max(1, price));
-	return `💡 You have ${formatUsd(remaining)} of your ${formatUsd(limit)} image budget left (about ${left} more image${left === 1 ? '' : 's'}). It resets ${resetText(resetsAt)}.`;
+	return t('lowBudget', { remaining: usd(remaining), limit: usd(limit), left, reset: resetText(resetsAt, locale) });
 }
 
-/** One audit entry as moderators read it (history, log channel). Mentions ping nobody; blocklist terms are shown inert. */
-export function auditLine(e: AuditEntry): string {
+/**
+ * One audit entry as moderators read it (history, log channel). Mentions ping nobody; blocklist terms are shown inert.
+ * The action (`limit`, `cap`…) and the old and new values are the audit record's own words, as recorded.
+ */
+export function auditLine(e: AuditEntry, locale?: string | null): string {
+	const { t } = translator(locale);
 	const target = e.targetId === null ? '' : e.action === 'role' ? ` <@&${e.targetId}>` : ` <@${e.targetId}>`;
 	const what =
 		styleAuditText(e) ??
 		(e.action === 'blocklist-add'
-			? `blocked "${inert(e.new ?? '')}"`
+			? t('audit.blocked', { term: inert(e.new ?? '') })
 			: e.action === 'blocklist-remove'
-				? `unblocked "${inert(e.old ?? '')}"`
+				? t('audit.unblocked', { term: inert(e.old ?? '') })
 				: `${e.old ?? '—'} → ${e.new ?? '—'}`);
 	return `${discordTime(e.at)} <@${e.moderatorId}> **${e.action}**${target}: ${what}`;
 }
 
-/** The log channel's posts: its first message, each budget or blocklist change, and the 80 % / 100 % cap notes. */
-export const MOD_LOG_TEXT = {
-	hello: (moderatorId: string) => `📒 Budget changes and cap notes for this server will be posted here (set by <@${moderatorId}>).`,
-	changeTitle: '📒 Budget change',
-	capTitle: (threshold: number) => `⚠️ ${threshold} % of the cap`,
-	cap: (note: CapNote) =>
-		note.threshold === 100
-			? `This server has used its whole image budget for the period: ${formatUsd(note.spent)} of ${formatUsd(note.cap)}. New images are refused until it resets ${resetText(note.period.resetsAt)}.`
-			: `This server has used ${note.threshold} % of its image budget for the period: ${formatUsd(note.spent)} of ${formatUsd(note.cap)}. It resets ${resetText(note.period.resetsAt)}.`,
-} as const;
+/** The log channel's posts (in the server's language): its first message, each change, and the 80 % / 100 % cap notes. */
+export const modLogTexts = perLocale(({ locale, t, usd }) => ({
+	hello: (moderatorId: string) => t('modLog.hello', { moderatorId }),
+	changeTitle: t('modLog.changeTitle'),
+	capTitle: (threshold: number) => t('modLog.capTitle', { threshold }),
+	cap: (note: CapNote) => {
+		const values = { threshold: note.threshold, spent: usd(note.spent), cap: usd(note.cap), reset: resetText(note.period.resetsAt, locale) };
+		return note.threshold === 100 ? t('modLog.capFull', values) : t('modLog.capNear', values);
+	},
+	auditLine: (e: AuditEntry) => auditLine(e, locale),
+}));
+export const MOD_LOG_TEXT = modLogTexts('en-US');

@@ -2,8 +2,8 @@
 // (horizontal bars labelled with amount and images), with the plugins that draw their extras.
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { Chart, type ChartConfiguration, type Plugin } from 'chart.js';
-import { REPORT } from '../messages/report-texts.js';
-import { formatUsd, MICROS_PER_USD } from '../util/money.js';
+import { reportTexts } from '../messages/report-texts.js';
+import { MICROS_PER_USD } from '../util/money.js';
 import { COLORS, font, text } from './chart-theme.js';
 import type { ReportData } from './report-data.js';
 
@@ -11,9 +11,12 @@ const MAX_LABEL = 26;
 // Server-side: no animation frames, no resize observer, no pointer events; one canvas pixel per chart pixel.
 const STATIC = { animation: false as const, responsive: false, devicePixelRatio: 1, events: [] as never[] };
 
-const usdTick = (v: number | string) => formatUsd(Math.round(Number(v)));
+type Words = ReturnType<typeof reportTexts>;
+/** An axis tick: whole micro-dollars as dollars. */
+const usdTick = (REPORT: Words) => (v: number | string) => REPORT.usd(Math.round(Number(v)));
 
 export function daysConfig(data: ReportData): ChartConfiguration<'bar' | 'line', number[], string> {
+	const REPORT = reportTexts(data.locale);
 	const perDay = data.days.map((d) => d.spentMicros);
 	let running = 0;
 	const cumulative = perDay.map((v) => (running += v));
@@ -87,7 +90,7 @@ export function daysConfig(data: ReportData): ChartConfiguration<'bar' | 'line',
 					position: 'left',
 					beginAtZero: true,
 					suggestedMax: emptyMax,
-					ticks: { callback: usdTick, precision: 0, maxTicksLimit: 8 },
+					ticks: { callback: usdTick(REPORT), precision: 0, maxTicksLimit: 8 },
 					title: { display: true, text: REPORT.perDayAxis, color: COLORS.blurple },
 				},
 				yTotal: {
@@ -96,12 +99,12 @@ export function daysConfig(data: ReportData): ChartConfiguration<'bar' | 'line',
 					suggestedMax: Math.max(cap ?? 0, emptyMax),
 					grace: '5%', // keeps the cap line off the plot's top edge
 					grid: { drawOnChartArea: false },
-					ticks: { callback: usdTick, precision: 0, maxTicksLimit: 8, color: COLORS.green },
+					ticks: { callback: usdTick(REPORT), precision: 0, maxTicksLimit: 8, color: COLORS.green },
 					title: { display: true, text: REPORT.periodTotalAxis, color: COLORS.green },
 				},
 			},
 		},
-		plugins: cap === undefined ? [] : [capLine(cap)],
+		plugins: cap === undefined ? [] : [capLine(cap, REPORT)],
 	};
 }
 
@@ -109,7 +112,7 @@ export function daysConfig(data: ReportData): ChartConfiguration<'bar' | 'line',
  * The cap as a dashed red line across the plot on the period-total axis: behind the bars (it belongs to the other
  * axis, so it should not read as a limit on them), with its label on a chip in front.
  */
-function capLine(cap: number): Plugin<'bar' | 'line'> {
+function capLine(cap: number, REPORT: Words): Plugin<'bar' | 'line'> {
 	const at = (chart: Chart) => {
 		const y = chart.scales.yTotal?.getPixelForValue(cap);
 		// Chart.js types the context as the DOM's; it is Skia's.
@@ -148,6 +151,7 @@ function capLine(cap: number): Plugin<'bar' | 'line'> {
 }
 
 export function topConfig(data: ReportData): ChartConfiguration<'bar', number[], string> {
+	const REPORT = reportTexts(data.locale);
 	const top = data.top.slice(0, 10);
 	const max = Math.max(...top.map((t) => t.spentMicros), 10_000);
 	return {
@@ -163,16 +167,16 @@ export function topConfig(data: ReportData): ChartConfiguration<'bar', number[],
 			plugins: { legend: { display: false } },
 			scales: {
 				// Head-room on the right for the "$12.50 · 250 images" labels.
-				x: { beginAtZero: true, suggestedMax: max * 1.5, ticks: { callback: usdTick, precision: 0, maxTicksLimit: 8 } },
+				x: { beginAtZero: true, suggestedMax: max * 1.5, ticks: { callback: usdTick(REPORT), precision: 0, maxTicksLimit: 8 } },
 				y: { grid: { display: false }, ticks: { autoSkip: false } },
 			},
 		},
-		plugins: [barLabels(top)],
+		plugins: [barLabels(top, REPORT)],
 	};
 }
 
 /** Dollar amount and image count just past the end of each bar. */
-function barLabels(top: ReportData['top']): Plugin<'bar'> {
+function barLabels(top: ReportData['top'], REPORT: Words): Plugin<'bar'> {
 	return {
 		id: 'barLabels',
 		afterDatasetsDraw(chart) {
@@ -181,7 +185,7 @@ function barLabels(top: ReportData['top']): Plugin<'bar'> {
 			chart.getDatasetMeta(0).data.forEach((bar, i) => {
 				const t = top[i];
 				if (!t) return;
-				const w = text(c, formatUsd(t.spentMicros), bar.x + 10, bar.y, COLORS.text, font(17));
+				const w = text(c, REPORT.usd(t.spentMicros), bar.x + 10, bar.y, COLORS.text, font(17));
 				text(c, REPORT.images(t.images), bar.x + 10 + w, bar.y, COLORS.muted, font(17));
 			});
 			c.restore();

@@ -13,8 +13,7 @@ import {
 	PointElement,
 	type ChartConfiguration,
 } from 'chart.js';
-import { REPORT } from '../messages/report-texts.js';
-import { formatUsd } from '../util/money.js';
+import { reportTexts } from '../messages/report-texts.js';
 import { daysConfig, topConfig } from './chart-configs.js';
 import { COLORS, fit, font, FONT_FAMILY, text } from './chart-theme.js';
 import type { ReportData } from './report-data.js';
@@ -49,6 +48,7 @@ function setUp(): void {
 }
 
 export async function renderReport(data: ReportData): Promise<Buffer> {
+	const REPORT = reportTexts(data.locale);
 	setUp();
 	const canvas = createCanvas(REPORT_WIDTH, REPORT_HEIGHT);
 	const ctx = canvas.getContext('2d');
@@ -84,12 +84,13 @@ function drawChart(target: SKRSContext2D, config: ChartConfiguration<'bar' | 'li
 }
 
 function drawHeader(ctx: SKRSContext2D, data: ReportData): void {
+	const REPORT = reportTexts(data.locale);
 	ctx.font = font(34, true);
 	text(ctx, fit(ctx, data.title, REPORT_WIDTH - 2 * PAD), PAD, 42, COLORS.text, font(34, true));
 	let x = PAD;
 	const put = (str: string, color: string) => (x += text(ctx, str, x, 86, color, font(22)));
 	put(REPORT.spentLead(data.periodLabel), COLORS.muted);
-	put(formatUsd(data.totalMicros), COLORS.text);
+	put(REPORT.usd(data.totalMicros), COLORS.text);
 	if (data.capMicros !== undefined && data.capMicros > 0) {
 		put(REPORT.ofCap(data.capMicros), COLORS.muted);
 		// Integer percent of the cap, rounded down so 99.9 % never reads as "100 %".

@@ -13,4 +13,6 @@ export interface ReportData {
 	top: Array<{ label: string; spentMicros: number; images: number }>;
 	/** Total spent this period (may differ from the sum of days if records are old). */
 	totalMicros: number;
+	/** The language of its words and amounts (a locale the bot speaks; absent: English). */
+	locale?: string;
 }

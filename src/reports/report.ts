@@ -2,12 +2,14 @@
 // /budget report: the current period's spend per day against the cap and the top 10 spenders, as a PNG.
 import type { Ledger } from '../budget/ledger.js';
 import type { Logger } from '../log.js';
-import { REPORT } from '../messages/report-texts.js';
+import { reportTexts } from '../messages/report-texts.js';
 import { spendPerDay } from './spend-per-day.js';
 
 let warnedFont = false;
 
-export async function reportPng(ledger: Ledger, guildId: string, guildName: string | undefined, logger: Logger): Promise<Buffer> {
+/** The chart in `locale` (the moderator's Discord locale; English when absent or unknown). */
+export async function reportPng(ledger: Ledger, guildId: string, guildName: string | undefined, logger: Logger, locale?: string | null): Promise<Buffer> {
+	const REPORT = reportTexts(locale);
 	const period = ledger.currentPeriod();
 	const [days, top, counters, settings] = await Promise.all([
 		spendPerDay(ledger.vault, guildId, period, ledger.now()),
@@ -22,6 +24,7 @@ export async function reportPng(ledger: Ledger, guildId: string, guildName: stri
 		logger.warn('no font installed: /budget report charts have no text (install fonts-dejavu-core; the Docker image has it)');
 	}
 	return renderReport({
+		locale: REPORT.locale,
 		title: REPORT.title(guildName),
 		periodLabel: REPORT.period(period.key, period.start),
 		days: days.map((d) => ({ date: d.date, spentMicros: d.spent })),

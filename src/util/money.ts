@@ -16,14 +16,20 @@ export function parseUsd(input: string, maxDecimals = 6): number | undefined {
 	return Number.isSafeInteger(micros) ? micros : undefined;
 }
 
-/** "$0.05", "$1.00", "$0.045", "$12.50": two decimals, more only where needed. */
-export function formatUsd(micros: number): string {
-	const sign = micros < 0 ? '-' : '';
+const usdFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * US dollars as `locale` writes them: "$0.05", "$12.50", "$0.045" in en-US, "1.234,50 $" in de: two decimals, more only
+ * where needed. The amount goes to Intl as an exact decimal string, so no float ever rounds it. `locale` must be valid.
+ */
+export function formatUsd(micros: number, locale = 'en-US'): string {
+	let format = usdFormats.get(locale);
+	if (!format) {
+		format = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 6 });
+		usdFormats.set(locale, format);
+	}
 	const abs = Math.abs(micros);
-	const whole = Math.floor(abs / MICROS_PER_USD);
-	let fraction = String(abs % MICROS_PER_USD)
-		.padStart(6, '0')
-		.replace(/0+$/, '');
-	if (fraction.length < 2) fraction = fraction.padEnd(2, '0');
-	return `${sign}$${whole.toLocaleString('en-US')}.${fraction}`;
+	const exact = `${micros < 0 ? '-' : ''}${Math.floor(abs / MICROS_PER_USD)}.${String(abs % MICROS_PER_USD).padStart(6, '0')}`;
+	// Intl.NumberFormat takes a decimal string as an exact decimal (ES2023); its types only say number.
+	return format.format(exact as unknown as number);
 }

@@ -1,0 +1,50 @@
+// The catalogues: English (the source, which defines the keys) and each translation, merged from its domain files.
+// Adding a locale: copy en-US/ to <locale>/, translate, add it to LOCALES and CATALOGS here (README: Languages).
+import deBudget from './de/budget.js';
+import deCore from './de/core.js';
+import deReport from './de/report.js';
+import enBudget from './en-US/budget.js';
+import enCore from './en-US/core.js';
+import enReport from './en-US/report.js';
+import esBudget from './es-ES/budget.js';
+import esCore from './es-ES/core.js';
+import esReport from './es-ES/report.js';
+import frBudget from './fr/budget.js';
+import frCore from './fr/core.js';
+import frReport from './fr/report.js';
+import jaBudget from './ja/budget.js';
+import jaCore from './ja/core.js';
+import jaReport from './ja/report.js';
+import koBudget from './ko/budget.js';
+import koCore from './ko/core.js';
+import koReport from './ko/report.js';
+import ptBudget from './pt-BR/budget.js';
+import ptCore from './pt-BR/core.js';
+import ptReport from './pt-BR/report.js';
+import ruBudget from './ru/budget.js';
+import ruCore from './ru/core.js';
+import ruReport from './ru/report.js';
+import zhBudget from './zh-CN/budget.js';
+import zhCore from './zh-CN/core.js';
+import zhReport from './zh-CN/report.js';
+import type { Translation } from './types.js';
+
+/** The locales the bot speaks, as Discord names them; en-US first (the source and the fallback). */
+export const LOCALES = ['en-US', 'de', 'fr', 'es-ES', 'pt-BR', 'ja', 'ko', 'zh-CN', 'ru'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const SOURCE = { ...enCore, ...enBudget, ...enReport } as const;
+export type MessageKey = keyof typeof SOURCE;
+
+export type Catalog = Translation<typeof SOURCE>;
+
+export const CATALOGS: Record<Exclude<Locale, 'en-US'>, Catalog> = {
+	de: { ...deCore, ...deBudget, ...deReport },
+	fr: { ...frCore, ...frBudget, ...frReport },
+	'es-ES': { ...esCore, ...esBudget, ...esReport },
+	'pt-BR': { ...ptCore, ...ptBudget, ...ptReport },
+	ja: { ...jaCore, ...jaBudget, ...jaReport },
+	ko: { ...koCore, ...koBudget, ...koReport },
+	'zh-CN': { ...zhCore, ...zhBudget, ...zhReport },
+	ru: { ...ruCore, ...ruBudget, ...ruReport },
+};
