@@ -16,7 +16,7 @@ describe('installScopes', () => {
 		}
 	});
 
-	it('the registered list: /imagine and /usage are member commands, /budget and /blocklist moderator ones', () => {
+	it('the registered list: /imagine, /usage, /settings and /history are member commands, /budget, /blocklist and /style moderator ones', () => {
 		const deployed = (on: boolean) => Object.fromEntries(commands.map((c) => withInstallScopes(c, on)).map((b) => [b.name, [b.integration_types, b.contexts]]));
 		expect(deployed(true)).toEqual({
 			imagine: [
@@ -29,7 +29,24 @@ describe('installScopes', () => {
 			],
 			budget: [[0], [0]],
 			blocklist: [[0], [0]],
+			style: [[0], [0]],
+			settings: [
+				[0, 1],
+				[0, 1, 2],
+			],
+			history: [
+				[0, 1],
+				[0, 1, 2],
+			],
 		});
-		expect(deployed(false)).toEqual({ imagine: [[0], [0, 1]], usage: [[0], [0, 1]], budget: [[0], [0]], blocklist: [[0], [0]] });
+		expect(deployed(false)).toEqual({
+			imagine: [[0], [0, 1]],
+			usage: [[0], [0, 1]],
+			budget: [[0], [0]],
+			blocklist: [[0], [0]],
+			style: [[0], [0]],
+			settings: [[0], [0, 1]],
+			history: [[0], [0, 1]],
+		});
 	});
 });
