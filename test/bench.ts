@@ -5,7 +5,7 @@
 // Set BENCH_BEFORE=<another build's dist/src/main.js> (e.g. a worktree of the previous release, built) to print
 // its figures side by side with this build's. Phases: polling (simulated) → memory at 1/1,000/5,000 servers →
 // callbacks → sequential images and a burst of /imagine → a batch of 4 vs 4 single images → /budget report and
-// export → the ledger at scale. BENCH_PHASES=polling,memory,callbacks,burst,batch,report,ledger picks some.
+// export → the ledger at scale. BENCH_PHASES=polling,memory,callbacks,burst,batch,locales,report,ledger picks some.
 // The emulators run in this process, so acknowledgement times include this process's own scheduling.
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,6 +17,7 @@ import type { Build } from './bench/util.js';
 import { callbackFigures } from './bench/callbacks.js';
 import { FLOOD, floodFigures, floodTable, type FloodFigures } from './bench/callback-flood.js';
 import { ledgerBench } from './bench/ledger.js';
+import { localeFigures } from './bench/locales.js';
 import { memoryFigure, SERVER_COUNTS, type MemoryFigure } from './bench/memory.js';
 import { pollingFigures, pollingTable } from './bench/polling.js';
 import { benchReport } from './bench/report.js';
@@ -24,7 +25,7 @@ import { mib, ms, table } from './bench/util.js';
 
 const OVERALL_TIMEOUT_MS = 12 * 60_000;
 const BEFORE = process.env.BENCH_BEFORE ? resolve(process.env.BENCH_BEFORE) : undefined;
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'polling,memory,callbacks,burst,batch,report,ledger').split(',').map((p) => p.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'polling,memory,callbacks,burst,batch,locales,report,ledger').split(',').map((p) => p.trim()));
 const T_START = Date.now();
 const failures: string[] = [];
 
@@ -132,6 +133,10 @@ async function bench(): Promise<void> {
 			if (b.label === 'after') failures.push(...f.failures);
 			for (const failure of f.failures) console.log(`  ${b.label}: ${failure}`);
 		}
+	}
+	if (PHASES.has('locales')) {
+		console.log('\n4c. Localization at start-up and first use (this build)');
+		localeFigures();
 	}
 	if (PHASES.has('report')) {
 		console.log('\n5. /budget report and /budget export');

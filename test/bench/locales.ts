@@ -1,6 +1,6 @@
 // What localization costs at start-up and on first use, in a fresh process on the built bot (dist/): loading the
 // catalogues of all 9 locales (time, heap), then building every message's formatter in every locale once.
-// Run: npm run build && node test/bench/locales.ts (figures only, no assertions).
+// Phase 'locales' of npm run bench (figures only, no assertions).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -27,12 +27,14 @@ const warmUs = ((performance.now() - t) * 1000) / (10 * i18n.LOCALES.length * ke
 console.log(JSON.stringify({ locales: i18n.LOCALES.length, keys: keys.length, loadMs, loadKiB: (loaded - base) / 1024, firstMs, formattersKiB: (built - loaded) / 1024, warmUs }));
 `;
 
-const runs = Array.from(
-	{ length: 5 },
-	() => JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', probe], { encoding: 'utf8' })) as Record<string, number>,
-);
-const median = (k: string) => runs.map((r) => r[k] ?? 0).sort((a, b) => a - b)[2] ?? 0;
-console.log(`localization: ${median('locales')} locales × ${median('keys')} keys (median of 5 fresh processes)`);
-console.log(`  load catalogues + intl-messageformat: ${median('loadMs').toFixed(1)} ms, heap +${median('loadKiB').toFixed(0)} KiB`);
-console.log(`  every formatter built once (first use): ${median('firstMs').toFixed(1)} ms, heap +${median('formattersKiB').toFixed(0)} KiB`);
-console.log(`  a message formatted after that: ${median('warmUs').toFixed(2)} µs`);
+export function localeFigures(): void {
+	const runs = Array.from(
+		{ length: 5 },
+		() => JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', probe], { encoding: 'utf8' })) as Record<string, number>,
+	);
+	const median = (k: string) => runs.map((r) => r[k] ?? 0).sort((a, b) => a - b)[2] ?? 0;
+	console.log(`localization: ${median('locales')} locales × ${median('keys')} keys (median of 5 fresh processes)`);
+	console.log(`  load catalogues + intl-messageformat: ${median('loadMs').toFixed(1)} ms, heap +${median('loadKiB').toFixed(0)} KiB`);
+	console.log(`  every formatter built once (first use): ${median('firstMs').toFixed(1)} ms, heap +${median('formattersKiB').toFixed(0)} KiB`);
+	console.log(`  a message formatted after that: ${median('warmUs').toFixed(2)} µs`);
+}
