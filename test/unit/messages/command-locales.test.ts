@@ -68,5 +68,8 @@ describe('command localizations', () => {
 		expect(translator('de').t('budget.unreadable')).toBe('Mit `/budget zurücksetzen` lässt er sich reparieren.');
 		expect(translator('ja').t('text.tooOld')).toContain('`/画像生成`');
 		expect(translator('en-US').t('text.tooOld')).toContain('`/imagine`');
+		expect(commandPath('de', 'style list name')).toBe('/stil liste name');
+		expect(translator('de').t('settings.resetWithOthers')).toContain('`/einstellungen zurücksetzen:true`');
+		expect(translator('fr').t('history.stale')).toContain('`/historique`');
 	});
 });
