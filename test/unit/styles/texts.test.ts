@@ -44,6 +44,11 @@ describe('style texts', () => {
 		expect(styleTexts('de').removed('A', 1)).toContain('1 Serverstil übrig');
 	});
 
+	it('have a hint for every built-in style in every locale (the ids in styles/built-in.ts)', () => {
+		for (const locale of ['en-US', 'de', 'ja'])
+			for (const b of builtIns) expect(styleTexts(locale).optionHint(b), `${locale} ${b.id}`).not.toContain(b.template);
+	});
+
 	it('word the audit line in the reader’s locale, the style still inert', () => {
 		const e = { at: 1_700_000_000_000, guildId: 'g', moderatorId: 'm', targetId: null, action: 'style-add', old: null, new: 'Ping: <@&1> {prompt}' } as const;
 		expect(styleAuditText(e, 'de')).toBe('Stil hinzugefügt: Ping: \\<@&1> {prompt}');
