@@ -17,7 +17,7 @@ import type { Command, Services } from '../src/command.js';
 import { startImage } from '../src/images/start.js';
 import { HISTORY_PAGE_SIZE, type HistoryEntry } from '../src/members/history.js';
 import { COLOR } from '../src/messages/format.js';
-import { HISTORY_TEXT } from '../src/messages/member-texts.js';
+import { historyTexts } from '../src/messages/member-texts.js';
 import { UserError } from '../src/messages/user-error.js';
 import { buildCustomId } from '../src/records/custom-id.js';
 import { isJob } from '../src/records/job.js';
@@ -51,12 +51,13 @@ async function pageView(
 	page: number,
 ): Promise<{ embeds: APIEmbed[]; components: APIActionRowComponent<APIButtonComponent>[] }> {
 	const pages = Math.ceil(entries.length / HISTORY_PAGE_SIZE);
-	if (entries.length === 0) return { embeds: [{ title: HISTORY_TEXT.title, description: HISTORY_TEXT.empty, color: COLOR.info }], components: [] };
+	const text = historyTexts(interaction.locale);
+	if (entries.length === 0) return { embeds: [{ title: text.title, description: text.empty, color: COLOR.info }], components: [] };
 	const shown = entries.slice(page * HISTORY_PAGE_SIZE, (page + 1) * HISTORY_PAGE_SIZE);
 	const links = await Promise.all(shown.map((e) => linkOf(interaction, e)));
 	const first = page * HISTORY_PAGE_SIZE + 1;
 	const lines = shown.map((e, i) =>
-		HISTORY_TEXT.line(first + i, {
+		text.line(first + i, {
 			prompt: e.job.prompt,
 			style: e.job.style?.name,
 			aspectRatio: e.job.aspectRatio,
@@ -76,20 +77,18 @@ async function pageView(
 	});
 	const again: APIActionRowComponent<APIButtonComponent> = {
 		type: ComponentType.ActionRow,
-		components: shown.map((e, i) => button(buildCustomId({ command: 'history', action: 'again', jobId: e.job.id }), HISTORY_TEXT.again(first + i))),
+		components: shown.map((e, i) => button(buildCustomId({ command: 'history', action: 'again', jobId: e.job.id }), text.again(first + i))),
 	};
 	const nav: APIActionRowComponent<APIButtonComponent> = {
 		type: ComponentType.ActionRow,
 		components: [
 			// Prev on the first page points at page 0 (disabled); Next on the last, one past it (disabled): ids stay distinct.
-			button(buildCustomId({ command: 'history', action: 'page', page: Math.max(0, page - 1) }), HISTORY_TEXT.prev, page === 0),
-			button(buildCustomId({ command: 'history', action: 'page', page: page + 1 }), HISTORY_TEXT.next, page + 1 >= pages),
+			button(buildCustomId({ command: 'history', action: 'page', page: Math.max(0, page - 1) }), text.prev, page === 0),
+			button(buildCustomId({ command: 'history', action: 'page', page: page + 1 }), text.next, page + 1 >= pages),
 		],
 	};
 	return {
-		embeds: [
-			{ title: HISTORY_TEXT.title, description: lines.join('\n\n'), color: COLOR.info, footer: { text: HISTORY_TEXT.footer(page, pages, entries.length) } },
-		],
+		embeds: [{ title: text.title, description: lines.join('\n\n'), color: COLOR.info, footer: { text: text.footer(page, pages, entries.length) } }],
 		components: pages > 1 ? [again, nav] : [again],
 	};
 }
@@ -112,7 +111,7 @@ export default {
 		async page(interaction, id, s) {
 			const entries = await entriesOf(interaction.user.id, s);
 			const pages = Math.ceil(entries.length / HISTORY_PAGE_SIZE);
-			if (id.page >= pages) throw new UserError(HISTORY_TEXT.pastEnd(pages));
+			if (id.page >= pages) throw new UserError(historyTexts(interaction.locale).pastEnd(pages));
 			await interaction.deferUpdate();
 			await interaction.editReply(await pageView(interaction, entries, id.page));
 		},
@@ -120,7 +119,7 @@ export default {
 			const job = await s.ledger.vault.job(id.jobId);
 			// Only the clicker's own images: another member's request (and its prompt) is not theirs to repeat.
 			if (!isJob(job) || job.userId !== interaction.user.id || (job.state !== 'delivered' && job.deliveredAt === undefined)) {
-				throw new UserError(HISTORY_TEXT.stale);
+				throw new UserError(historyTexts(interaction.locale).stale);
 			}
 			await startImage(
 				interaction,

@@ -21,7 +21,7 @@ import { UserError } from '../src/messages/user-error.js';
 import { checkPrompt, startImage } from '../src/images/start.js';
 import { withDefaults } from '../src/members/settings.js';
 import { customIdsIn, refusedHere, type Place } from '../src/images/job-place.js';
-import { STYLE_TEXT } from '../src/messages/style-texts.js';
+import { styleTexts } from '../src/messages/style-texts.js';
 import { REMIX_STYLE_FIELD, remixStyleChosen, remixStyleOptions, styleChoices } from '../src/styles/choices.js';
 import { findStyle, styledPrompt, suggestWithin } from '../src/styles/resolve.js';
 import { FINAL_PROMPT_MAX } from '../src/styles/rules.js';
@@ -85,19 +85,19 @@ const SUGGEST_DEADLINE_MS = 1_000;
 const serverStyles = (guildId: string | null, s: Services) => (guildId ? s.styles.list(guildId) : Promise.resolve([]));
 
 /** The style a member named (built in, or this server's), refused clearly when there is none by that name. */
-async function chosenStyle(raw: string | null, guildId: string | null, s: Services, fromDefaults = false): Promise<StyleSnapshot | undefined> {
+async function chosenStyle(raw: string | null, guildId: string | null, s: Services, fromDefaults = false, locale?: string): Promise<StyleSnapshot | undefined> {
 	if (raw === null || !raw.trim()) return undefined;
 	const style = findStyle(raw, await serverStyles(guildId, s));
 	// A default from /settings may name another server's style: then no style, rather than a refusal.
 	if (!style && fromDefaults) return undefined;
-	if (!style) throw new UserError(STYLE_TEXT.unknown(raw, !guildId));
+	if (!style) throw new UserError(styleTexts(locale).unknown(raw, !guildId));
 	return style;
 }
 
 /** The styled prompt must fit what hiapi is sent. */
-function checkStyled(prompt: string, style: StyleSnapshot | undefined): void {
+function checkStyled(prompt: string, style: StyleSnapshot | undefined, locale?: string): void {
 	const styled = styledPrompt(prompt, style);
-	if (!styled.ok) throw new UserError(STYLE_TEXT.tooLong(styled.length, FINAL_PROMPT_MAX));
+	if (!styled.ok) throw new UserError(styleTexts(locale).tooLong(styled.length, FINAL_PROMPT_MAX));
 }
 
 /** Where the interaction happened, from Discord's payload (never from the custom id). */
@@ -128,7 +128,7 @@ async function sourceJob(interaction: ButtonInteraction | ModalSubmitInteraction
 }
 
 /** Remix's form: the prompt (same 1–1500 rule as /imagine), the ratio and the style, all prefilled from the image. */
-function remixModal(job: Job, server: readonly StyleSnapshot[]): APIModalInteractionResponseCallbackData {
+function remixModal(job: Job, server: readonly StyleSnapshot[], locale?: string): APIModalInteractionResponseCallbackData {
 	return {
 		custom_id: buildCustomId({ command: 'imagine', action: 'remix-form', jobId: job.id }),
 		title: REMIX_FORM.title,
@@ -159,13 +159,13 @@ function remixModal(job: Job, server: readonly StyleSnapshot[]): APIModalInterac
 			},
 			{
 				type: ComponentType.Label,
-				label: STYLE_TEXT.remixLabel,
+				label: styleTexts(locale).remixLabel,
 				component: {
 					type: ComponentType.StringSelect,
 					custom_id: REMIX_STYLE_FIELD,
 					min_values: 1,
 					max_values: 1,
-					options: remixStyleOptions(job.style, server),
+					options: remixStyleOptions(job.style, server, locale),
 				},
 			},
 		],
@@ -215,8 +215,8 @@ export default {
 		const aspectRatio = checkRatio(merged.aspectRatio);
 		const count = checkCount(merged.count ?? null);
 		const isPrivate = merged.private ?? false;
-		const style = await chosenStyle(merged.style ?? null, interaction.guildId, s, merged.styleFromDefaults);
-		checkStyled(prompt, style);
+		const style = await chosenStyle(merged.style ?? null, interaction.guildId, s, merged.styleFromDefaults, interaction.locale);
+		checkStyled(prompt, style, interaction.locale);
 		await startImage(interaction, { prompt, aspectRatio, kind: 'imagine', count, private: isPrivate, ...(style ? { style } : {}) }, s);
 	},
 	/** Built-in and server styles matching what the member typed in `style:`. */
@@ -224,7 +224,7 @@ export default {
 		const focused = interaction.options.getFocused(true);
 		if (focused.name !== 'style') return interaction.respond([]);
 		const found = await suggestWithin(focused.value, () => serverStyles(interaction.guildId, s), SUGGEST_DEADLINE_MS);
-		await interaction.respond(styleChoices(found));
+		await interaction.respond(styleChoices(found, interaction.locale));
 	},
 	buttons: {
 		async reroll(interaction, id, s) {
@@ -239,7 +239,7 @@ export default {
 		},
 		async remix(interaction, id, s) {
 			const job = await sourceJob(interaction, id, s, interaction.customId);
-			await interaction.showModal(remixModal(job, await serverStyles(job.guildId, s)));
+			await interaction.showModal(remixModal(job, await serverStyles(job.guildId, s), interaction.locale));
 		},
 		delete: deleteImage,
 	},
@@ -260,8 +260,8 @@ export default {
 			const prompt = checkPrompt(form.prompt, PROMPT_MAX);
 			const aspectRatio = checkRatio(form.ratio);
 			const chosen = remixStyleChosen(remixStyleValue(interaction), source.style, await serverStyles(interaction.guildId, s));
-			if (!chosen.ok) throw new UserError(STYLE_TEXT.unknown(chosen.name, !interaction.guildId));
-			checkStyled(prompt, chosen.style);
+			if (!chosen.ok) throw new UserError(styleTexts(interaction.locale).unknown(chosen.name, !interaction.guildId));
+			checkStyled(prompt, chosen.style, interaction.locale);
 			await startImage(
 				interaction,
 				{ prompt, aspectRatio, kind: 'remix', sourceJobId: id.jobId, private: source.private ?? false, ...(chosen.style ? { style: chosen.style } : {}) },

@@ -9,7 +9,7 @@ import {
 } from 'discord.js';
 import type { Command } from '../src/command.js';
 import { COLOR } from '../src/messages/format.js';
-import { SETTINGS_TEXT } from '../src/messages/member-texts.js';
+import { settingsTexts } from '../src/messages/member-texts.js';
 import { UserError } from '../src/messages/user-error.js';
 import { ASPECT_RATIOS, MAX_COUNT } from '../src/records/job.js';
 import { memberSettingsSchema, type MemberDefaults } from '../src/records/member.js';
@@ -48,6 +48,7 @@ const data = {
 /** The changes asked for, checked like stored settings are (a forged payload can carry anything). */
 function changesOf(interaction: ChatInputCommandInteraction): { changes: MemberDefaults; clearStyle: boolean } {
 	const o = interaction.options;
+	const text = settingsTexts(interaction.locale);
 	const style = o.getString('style')?.trim();
 	const clearStyle = style?.toLowerCase() === NO_STYLE;
 	const raw = {
@@ -60,9 +61,7 @@ function changesOf(interaction: ChatInputCommandInteraction): { changes: MemberD
 	const parsed = memberSettingsSchema.safeParse(raw);
 	if (!parsed.success) {
 		const field = parsed.error.issues[0]?.path[0];
-		throw new UserError(
-			field === 'count' ? SETTINGS_TEXT.badCount(MAX_COUNT) : field === 'aspectRatio' ? SETTINGS_TEXT.badRatio(ASPECT_RATIOS) : SETTINGS_TEXT.badStyle,
-		);
+		throw new UserError(field === 'count' ? text.badCount(MAX_COUNT) : field === 'aspectRatio' ? text.badRatio(ASPECT_RATIOS) : text.badStyle);
 	}
 	const { v: _v, ...changes } = parsed.data;
 	for (const k of Object.keys(changes) as Array<keyof MemberDefaults>) if (changes[k] === undefined) delete changes[k];
@@ -74,23 +73,24 @@ export default {
 	audience: 'member',
 	async execute(interaction, s) {
 		const userId = interaction.user.id;
+		const text = settingsTexts(interaction.locale);
 		const reset = interaction.options.getBoolean('reset') ?? false;
 		const { changes, clearStyle } = changesOf(interaction);
 		const changing = Object.keys(changes).length > 0 || clearStyle;
-		if (reset && changing) throw new UserError(SETTINGS_TEXT.resetWithOthers);
+		if (reset && changing) throw new UserError(text.resetWithOthers);
 		let note: string | undefined;
 		let defaults: MemberDefaults;
 		let corrupt = false;
 		if (reset) {
 			await s.members.settings.reset(userId);
 			defaults = {};
-			note = SETTINGS_TEXT.cleared;
+			note = text.cleared;
 		} else if (changing) {
 			defaults = await s.members.settings.update(userId, changes, clearStyle ? ['style'] : []);
-			note = SETTINGS_TEXT.saved;
+			note = text.saved;
 		} else {
 			({ defaults, corrupt } = await s.members.settings.get(userId));
-			if (corrupt) note = SETTINGS_TEXT.corrupt;
+			if (corrupt) note = text.corrupt;
 		}
 		s.logger.info({ reset, changed: Object.keys(changes), clearStyle, corrupt }, 'member settings');
 		await interaction.reply({
@@ -98,10 +98,10 @@ export default {
 			...(note ? { content: note } : {}),
 			embeds: [
 				{
-					title: SETTINGS_TEXT.title,
-					description: SETTINGS_TEXT.description,
+					title: text.title,
+					description: text.description,
 					color: corrupt ? COLOR.warn : COLOR.info,
-					fields: SETTINGS_TEXT.fields(defaults),
+					fields: text.fields(defaults),
 				},
 			],
 		});

@@ -10,7 +10,7 @@ import {
 } from 'discord.js';
 import type { Command, Services } from '../src/command.js';
 import { COLOR } from '../src/messages/format.js';
-import { STYLE_TEXT } from '../src/messages/style-texts.js';
+import { styleTexts } from '../src/messages/style-texts.js';
 import { UserError } from '../src/messages/user-error.js';
 import { BUILT_IN_STYLES } from '../src/styles/built-in.js';
 import { styleChoices } from '../src/styles/choices.js';
@@ -68,27 +68,29 @@ type Sub = (typeof data.options)[number]['name'];
 
 /** Only a member with Manage Server changes the server's styles: checked here, whatever the server's settings show. */
 function moderatorGuild(interaction: ChatInputCommandInteraction): string {
-	if (!interaction.inGuild()) throw new UserError(STYLE_TEXT.onlyInServer);
-	if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) throw new UserError(STYLE_TEXT.needsManageServer);
+	const text = styleTexts(interaction.locale);
+	if (!interaction.inGuild()) throw new UserError(text.onlyInServer);
+	if (!interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) throw new UserError(text.needsManageServer);
 	return interaction.guildId;
 }
 
 async function list(interaction: ChatInputCommandInteraction, s: Services): Promise<{ title: string; description: string }> {
 	const server = interaction.guildId ? await s.styles.list(interaction.guildId) : [];
 	const wanted = interaction.options.getString('name');
-	const title = STYLE_TEXT.listTitle(server.length, MAX_SERVER_STYLES);
+	const text = styleTexts(interaction.locale);
+	const title = text.listTitle(server.length, MAX_SERVER_STYLES);
 	if (wanted === null)
 		return {
 			title,
-			description: STYLE_TEXT.list(
+			description: text.list(
 				BUILT_IN_STYLES.map((b) => ({ ...b, builtIn: b.id })),
 				server,
 			),
 		};
 	const found = findStyle(wanted, server);
-	if (!found) throw new UserError(STYLE_TEXT.unknown(wanted, !interaction.guildId));
+	if (!found) throw new UserError(text.unknown(wanted, !interaction.guildId));
 	const builtIn = BUILT_IN_STYLES.find((b) => b.name === found.name);
-	return { title, description: STYLE_TEXT.one({ ...found, ...(builtIn ? { builtIn: builtIn.id } : {}) }) };
+	return { title, description: text.one({ ...found, ...(builtIn ? { builtIn: builtIn.id } : {}) }) };
 }
 
 export default {
@@ -97,6 +99,7 @@ export default {
 		const reply = (title: string, description: string) =>
 			interaction.reply({ flags: MessageFlags.Ephemeral, embeds: [{ color: COLOR.info, title, description }], allowedMentions: { parse: [] } });
 		const sub = interaction.options.getSubcommand(true) as Sub;
+		const text = styleTexts(interaction.locale);
 		switch (sub) {
 			case 'add': {
 				const guildId = moderatorGuild(interaction);
@@ -105,16 +108,17 @@ export default {
 					interaction.user.id,
 					interaction.options.getString('name', true),
 					interaction.options.getString('template', true),
+					interaction.locale,
 				);
 				if (!result.ok) throw new UserError(result.why);
-				await reply(STYLE_TEXT.addedTitle, STYLE_TEXT.added(result.style.name, result.count, MAX_SERVER_STYLES));
+				await reply(text.addedTitle, text.added(result.style.name, result.count, MAX_SERVER_STYLES));
 				return;
 			}
 			case 'remove': {
 				const guildId = moderatorGuild(interaction);
-				const result = await s.styles.remove(guildId, interaction.user.id, interaction.options.getString('name', true));
+				const result = await s.styles.remove(guildId, interaction.user.id, interaction.options.getString('name', true), interaction.locale);
 				if (!result.ok) throw new UserError(result.why);
-				await reply(STYLE_TEXT.removedTitle, STYLE_TEXT.removed(result.style.name, result.count));
+				await reply(text.removedTitle, text.removed(result.style.name, result.count));
 				return;
 			}
 			case 'list': {
@@ -128,6 +132,6 @@ export default {
 	async autocomplete(interaction, s) {
 		const typed = interaction.options.getFocused();
 		const server = interaction.guildId ? await s.styles.list(interaction.guildId) : [];
-		await interaction.respond(styleChoices(suggest(typed, server, interaction.options.getSubcommand() === 'list')));
+		await interaction.respond(styleChoices(suggest(typed, server, interaction.options.getSubcommand() === 'list'), interaction.locale));
 	},
 } satisfies Command<typeof data>;

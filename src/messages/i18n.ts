@@ -73,6 +73,16 @@ const COMMAND_REFS = {
 	budgetResumeCmd: 'budget resume',
 	blocklistCmd: 'blocklist',
 	blocklistAddCmd: 'blocklist add',
+	// Styles, /settings and /history; an option is written `{…Opt}:` after it.
+	styleAddCmd: 'style add',
+	styleRemoveCmd: 'style remove',
+	styleListCmd: 'style list',
+	styleListNameOpt: 'style list name',
+	imagineStyleOpt: 'imagine style',
+	settingsCmd: 'settings',
+	settingsResetOpt: 'settings reset',
+	settingsStyleOpt: 'settings style',
+	historyCmd: 'history',
 } as const;
 
 function createTranslator(locale: Locale): Translator {

@@ -129,7 +129,7 @@ export function auditLine(e: AuditEntry, locale?: string | null): string {
 	const { t } = translator(locale);
 	const target = e.targetId === null ? '' : e.action === 'role' ? ` <@&${e.targetId}>` : ` <@${e.targetId}>`;
 	const what =
-		styleAuditText(e) ??
+		styleAuditText(e, locale) ??
 		(e.action === 'blocklist-add'
 			? t('audit.blocked', { term: inert(e.new ?? '') })
 			: e.action === 'blocklist-remove'

@@ -1,6 +1,6 @@
 // The styles every server has: prompt templates written for FLUX 1.1 Pro, which follows plain descriptive
 // sentences best (medium first, then light, detail and finish). `{prompt}` is the member's words. Each one's
-// short hint for members is in messages/style-texts.ts, by the same id.
+// short hint for members is in the catalogue (messages/locales/*/style.ts, `style.hint.<id>`).
 import type { StyleSnapshot } from '../records/job.js';
 
 export const BUILT_IN_IDS = [

@@ -1,6 +1,6 @@
 // What a style name and template may be, and how a name is compared (pure: the storage, the command and the
-// property tests share it). Refusals come back as the reason a moderator reads.
-import { STYLE_TEXT } from '../messages/style-texts.js';
+// property tests share it). Refusals come back as the reason a moderator reads, in their locale (English if none is given).
+import { styleTexts } from '../messages/style-texts.js';
 
 export const NAME_MAX = 32;
 export const TEMPLATE_MAX = 500;
@@ -27,16 +27,17 @@ export function nameKey(raw: string): string {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; why: string };
 
-export function checkName(raw: string): Checked<string> {
+export function checkName(raw: string, locale?: string | null): Checked<string> {
 	const name = tidyName(raw);
-	if (name.length === 0 || name.length > NAME_MAX || UNSEEN.test(name)) return { ok: false, why: STYLE_TEXT.badName(NAME_MAX) };
+	if (name.length === 0 || name.length > NAME_MAX || UNSEEN.test(name)) return { ok: false, why: styleTexts(locale).badName(NAME_MAX) };
 	return { ok: true, value: name };
 }
 
-export function checkTemplate(raw: string): Checked<string> {
+export function checkTemplate(raw: string, locale?: string | null): Checked<string> {
+	const text = styleTexts(locale);
 	const template = raw.trim();
-	if (template.length === 0 || template.length > TEMPLATE_MAX) return { ok: false, why: STYLE_TEXT.badTemplate(TEMPLATE_MAX) };
-	if (/\p{Cc}/u.test(template)) return { ok: false, why: STYLE_TEXT.controlInTemplate };
-	if (!template.includes(PLACEHOLDER)) return { ok: false, why: STYLE_TEXT.noPlaceholder };
+	if (template.length === 0 || template.length > TEMPLATE_MAX) return { ok: false, why: text.badTemplate(TEMPLATE_MAX) };
+	if (/\p{Cc}/u.test(template)) return { ok: false, why: text.controlInTemplate };
+	if (!template.includes(PLACEHOLDER)) return { ok: false, why: text.noPlaceholder };
 	return { ok: true, value: template };
 }

@@ -8,7 +8,7 @@ import { CORRUPT } from '../records/read.js';
 import { withRedisLock } from '../storage/redis-lock.js';
 import type { Store, Tx } from '../storage/store.js';
 import { DEFAULT_PREFIX, vaultKey } from '../vault/redis-keys.js';
-import { STYLE_TEXT } from '../messages/style-texts.js';
+import { styleTexts } from '../messages/style-texts.js';
 import { BUILT_IN_STYLES } from './built-in.js';
 import { checkName, checkTemplate, MAX_SERVER_STYLES, NAME_MAX, nameKey, TEMPLATE_MAX } from './rules.js';
 
@@ -45,17 +45,19 @@ export class ServerStyles {
 		return stored === undefined || stored === CORRUPT ? [] : sortByName(stored.styles);
 	}
 
-	add(guildId: string, moderatorId: string, rawName: string, rawTemplate: string): Promise<StyleChange> {
-		const name = checkName(rawName);
+	/** Refusals are worded in `locale` (the moderator's). */
+	add(guildId: string, moderatorId: string, rawName: string, rawTemplate: string, locale?: string | null): Promise<StyleChange> {
+		const text = styleTexts(locale);
+		const name = checkName(rawName, locale);
 		if (!name.ok) return Promise.resolve(name);
-		const template = checkTemplate(rawTemplate);
+		const template = checkTemplate(rawTemplate, locale);
 		if (!template.ok) return Promise.resolve(template);
 		const key = nameKey(name.value);
-		if (BUILT_IN_STYLES.some((s) => nameKey(s.name) === key)) return Promise.resolve({ ok: false, why: STYLE_TEXT.builtInName(name.value) });
+		if (BUILT_IN_STYLES.some((s) => nameKey(s.name) === key)) return Promise.resolve({ ok: false, why: text.builtInName(name.value) });
 		return this.change(guildId, async (tx) => {
 			const list = await this.read(guildId, tx);
-			if (list.styles.some((s) => nameKey(s.name) === key)) return { ok: false, why: STYLE_TEXT.already(name.value) };
-			if (list.styles.length >= MAX_SERVER_STYLES) return { ok: false, why: STYLE_TEXT.full(MAX_SERVER_STYLES) };
+			if (list.styles.some((s) => nameKey(s.name) === key)) return { ok: false, why: text.already(name.value) };
+			if (list.styles.length >= MAX_SERVER_STYLES) return { ok: false, why: text.full(MAX_SERVER_STYLES) };
 			const style: ServerStyle = { name: name.value, template: template.value, addedBy: moderatorId, at: this.now() };
 			list.styles.push(style);
 			await tx.set(stylesKey(guildId), list);
@@ -64,14 +66,15 @@ export class ServerStyles {
 		});
 	}
 
-	remove(guildId: string, moderatorId: string, rawName: string): Promise<StyleChange> {
+	remove(guildId: string, moderatorId: string, rawName: string, locale?: string | null): Promise<StyleChange> {
+		const text = styleTexts(locale);
 		const key = nameKey(rawName);
 		const shown = rawName.trim().slice(0, 100);
-		if (BUILT_IN_STYLES.some((s) => nameKey(s.name) === key)) return Promise.resolve({ ok: false, why: STYLE_TEXT.builtInRemove(shown) });
+		if (BUILT_IN_STYLES.some((s) => nameKey(s.name) === key)) return Promise.resolve({ ok: false, why: text.builtInRemove(shown) });
 		return this.change(guildId, async (tx) => {
 			const list = await this.read(guildId, tx);
 			const found = key ? list.styles.find((s) => nameKey(s.name) === key) : undefined;
-			if (!found) return { ok: false, why: STYLE_TEXT.notListed(shown) };
+			if (!found) return { ok: false, why: text.notListed(shown) };
 			list.styles = list.styles.filter((s) => s !== found);
 			await tx.set(stylesKey(guildId), list);
 			await this.audit.record(tx, { guildId, moderatorId, targetId: null, action: 'style-remove', old: auditText(found), new: null });

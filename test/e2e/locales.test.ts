@@ -92,7 +92,7 @@ describe('npm run deploy-commands', () => {
 		expect(put?.status).toBe(200);
 		type Def = { name: string; name_localizations?: Record<string, string>; description_localizations?: Record<string, string>; options?: Def[] };
 		const defs = put?.json as Def[];
-		expect(defs.map((d) => d.name_localizations?.['de'])).toEqual(['bild', 'verbrauch', 'budget', 'sperrliste']);
+		expect(defs.map((d) => d.name_localizations?.['de'])).toEqual(['bild', 'verbrauch', 'budget', 'sperrliste', 'stil', 'einstellungen', 'verlauf']);
 		const reset = defs.find((d) => d.name === 'budget')?.options?.find((o) => o.name === 'reset');
 		expect(reset?.name_localizations).toMatchObject({ de: 'zurücksetzen', fr: 'réinitialiser', ja: 'リセット', 'zh-CN': '重置', ru: 'обнулить' });
 		expect(Object.keys(reset?.description_localizations ?? {}).sort()).toEqual(['de', 'es-ES', 'fr', 'ja', 'ko', 'pt-BR', 'ru', 'zh-CN']);

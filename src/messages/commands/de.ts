@@ -37,6 +37,9 @@ export default {
 		remove: 'entfernen',
 		list: 'liste',
 		term: 'begriff',
+		// /style, /settings, /history
+		name: 'name',
+		template: 'vorlage',
 	},
 	descriptions: {
 		imagine: 'Ein Bild mit FLUX 1.1 Pro erstellen',
@@ -76,5 +79,20 @@ export default {
 		'blocklist.remove': 'Dieses Wort oder diesen Ausdruck wieder erlauben',
 		'blocklist.list': 'Die gesperrten Begriffe',
 		'blocklist.term': 'Ein Wort oder Ausdruck',
+		// /style, /settings, /history
+		style: 'Prompt-Stile für /bild',
+		'style.add': 'Einen Stil zu diesem Server hinzufügen (Server verwalten)',
+		'style.name': 'Der Name des Stils',
+		'style.add.template': 'Der Prompt, mit {prompt} an der Stelle für die Worte des Mitglieds',
+		'style.remove': 'Einen Stil dieses Servers entfernen (Server verwalten)',
+		'style.list': 'Die Stile, die du nutzen kannst, oder einer vollständig',
+		'style.list.name': 'Die ganze Vorlage dieses Stils zeigen',
+		settings: 'Deine Standards für /bild (auf jedem Server gleich)',
+		'settings.aspect_ratio': 'Standardform',
+		'settings.style': 'Standardstil nach Name („none“ löscht ihn)',
+		'settings.count': 'Standardanzahl an Bildern (1–4)',
+		'settings.private': 'Standardmäßig siehst nur du deine Bilder',
+		'settings.reset': 'Alle Standards löschen',
+		history: 'Deine letzten Bilder (nur du siehst sie)',
 	},
 } satisfies CommandTranslation;

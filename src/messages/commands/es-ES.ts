@@ -37,6 +37,9 @@ export default {
 		remove: 'eliminar',
 		list: 'lista',
 		term: 'término',
+		// /style, /settings, /history
+		name: 'nombre',
+		template: 'plantilla',
 	},
 	descriptions: {
 		imagine: 'Crea una imagen con FLUX 1.1 Pro',
@@ -76,5 +79,20 @@ export default {
 		'blocklist.remove': 'Vuelve a permitir esta palabra o frase',
 		'blocklist.list': 'Los términos bloqueados',
 		'blocklist.term': 'Una palabra o frase',
+		// /style, /settings, /history
+		style: 'Estilos de prompt para /imaginar',
+		'style.add': 'Añade un estilo a este servidor (Gestionar servidor)',
+		'style.name': 'El nombre del estilo',
+		'style.add.template': 'El prompt, con {prompt} donde van las palabras del miembro',
+		'style.remove': 'Elimina uno de los estilos de este servidor (Gestionar servidor)',
+		'style.list': 'Los estilos que puedes usar, o uno completo',
+		'style.list.name': 'Muestra la plantilla completa de este estilo',
+		settings: 'Tus valores predeterminados de /imaginar (los mismos en todos los servidores)',
+		'settings.aspect_ratio': 'Proporción predeterminada',
+		'settings.style': 'Estilo predeterminado por nombre («none» lo borra)',
+		'settings.count': 'Número de imágenes predeterminado (1–4)',
+		'settings.private': 'Por defecto, solo tú ves tus imágenes',
+		'settings.reset': 'Borra todos los valores predeterminados',
+		history: 'Tus imágenes recientes (solo tú las ves)',
 	},
 } satisfies CommandTranslation;

@@ -37,6 +37,9 @@ export default {
 		remove: 'retirer',
 		list: 'liste',
 		term: 'terme',
+		// /style, /settings, /history
+		name: 'nom',
+		template: 'modèle',
 	},
 	descriptions: {
 		imagine: 'Créer une image avec FLUX 1.1 Pro',
@@ -76,5 +79,20 @@ export default {
 		'blocklist.remove': 'Autoriser de nouveau ce mot ou cette expression',
 		'blocklist.list': 'Les termes bloqués',
 		'blocklist.term': 'Un mot ou une expression',
+		// /style, /settings, /history
+		style: 'Styles de prompt pour /imaginer',
+		'style.add': 'Ajouter un style à ce serveur (Gérer le serveur)',
+		'style.name': 'Le nom du style',
+		'style.add.template': 'Le prompt, avec {prompt} là où vont les mots du membre',
+		'style.remove': 'Retirer un style de ce serveur (Gérer le serveur)',
+		'style.list': 'Les styles disponibles, ou un style en entier',
+		'style.list.name': 'Afficher le modèle complet de ce style',
+		settings: 'Tes réglages par défaut pour /imaginer (les mêmes sur tous les serveurs)',
+		'settings.aspect_ratio': 'Format par défaut',
+		'settings.style': 'Style par défaut, par son nom (« none » l’efface)',
+		'settings.count': 'Nombre d’images par défaut (1–4)',
+		'settings.private': 'Par défaut, toi seul vois tes images',
+		'settings.reset': 'Effacer tous les réglages par défaut',
+		history: 'Tes images récentes (toi seul les vois)',
 	},
 } satisfies CommandTranslation;

@@ -37,6 +37,9 @@ export default {
 		remove: '削除',
 		list: '一覧',
 		term: '語句',
+		// /style, /settings, /history
+		name: '名前',
+		template: 'テンプレート',
 	},
 	descriptions: {
 		imagine: 'FLUX 1.1 Pro で画像を作成します',
@@ -76,5 +79,20 @@ export default {
 		'blocklist.remove': 'この語句を再び許可',
 		'blocklist.list': 'ブロック中の語句',
 		'blocklist.term': '単語またはフレーズ',
+		// /style, /settings, /history
+		style: '/画像生成 のプロンプトスタイル',
+		'style.add': 'このサーバーにスタイルを追加します(サーバー管理)',
+		'style.name': 'スタイルの名前',
+		'style.add.template': 'プロンプト。メンバーの言葉が入る位置に {prompt} を入れます',
+		'style.remove': 'このサーバーのスタイルを削除します(サーバー管理)',
+		'style.list': '使えるスタイルの一覧、またはひとつの全文',
+		'style.list.name': 'このスタイルのテンプレート全文を表示',
+		settings: '/画像生成 のデフォルト設定(どのサーバーでも共通)',
+		'settings.aspect_ratio': 'デフォルトの縦横比',
+		'settings.style': 'デフォルトのスタイル名(「none」で消去)',
+		'settings.count': 'デフォルトの枚数(1〜4)',
+		'settings.private': 'デフォルトで画像を自分だけに表示',
+		'settings.reset': 'デフォルト設定をすべて消去',
+		history: '最近の画像(自分だけに表示)',
 	},
 } satisfies CommandTranslation;

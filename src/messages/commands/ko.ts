@@ -37,6 +37,9 @@ export default {
 		remove: '삭제',
 		list: '목록',
 		term: '단어',
+		// /style, /settings, /history
+		name: '이름',
+		template: '템플릿',
 	},
 	descriptions: {
 		imagine: 'FLUX 1.1 Pro로 이미지를 만듭니다',
@@ -76,5 +79,20 @@ export default {
 		'blocklist.remove': '이 단어나 문구를 다시 허용',
 		'blocklist.list': '차단된 단어',
 		'blocklist.term': '단어 또는 문구',
+		// /style, /settings, /history
+		style: '/이미지 프롬프트 스타일',
+		'style.add': '이 서버에 스타일 추가 (서버 관리)',
+		'style.name': '스타일 이름',
+		'style.add.template': '프롬프트. 멤버의 말이 들어갈 자리에 {prompt}를 넣으세요',
+		'style.remove': '이 서버의 스타일 삭제 (서버 관리)',
+		'style.list': '쓸 수 있는 스타일 목록, 또는 하나의 전체 내용',
+		'style.list.name': '이 스타일의 템플릿 전체 보기',
+		settings: '내 /이미지 기본값 (모든 서버에서 동일)',
+		'settings.aspect_ratio': '기본 비율',
+		'settings.style': '기본 스타일 이름 ("none"으로 지우기)',
+		'settings.count': '기본 이미지 개수 (1~4)',
+		'settings.private': '기본적으로 나만 이미지를 봄',
+		'settings.reset': '모든 기본값 지우기',
+		history: '최근 이미지 (나만 볼 수 있어요)',
 	},
 } satisfies CommandTranslation;

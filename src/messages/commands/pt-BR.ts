@@ -37,6 +37,9 @@ export default {
 		remove: 'tirar',
 		list: 'lista',
 		term: 'termo',
+		// /style, /settings, /history
+		name: 'nome',
+		template: 'modelo',
 	},
 	descriptions: {
 		imagine: 'Crie uma imagem com o FLUX 1.1 Pro',
@@ -76,5 +79,20 @@ export default {
 		'blocklist.remove': 'Permita esta palavra ou expressão de novo',
 		'blocklist.list': 'Os termos bloqueados',
 		'blocklist.term': 'Uma palavra ou expressão',
+		// /style, /settings, /history
+		style: 'Estilos de prompt para o /imaginar',
+		'style.add': 'Adicione um estilo a este servidor (Gerenciar servidor)',
+		'style.name': 'O nome do estilo',
+		'style.add.template': 'O prompt, com {prompt} onde entram as palavras do membro',
+		'style.remove': 'Remova um dos estilos deste servidor (Gerenciar servidor)',
+		'style.list': 'Os estilos que você pode usar, ou um deles inteiro',
+		'style.list.name': 'Mostrar o modelo inteiro deste estilo',
+		settings: 'Seus padrões do /imaginar (os mesmos em todos os servidores)',
+		'settings.aspect_ratio': 'Proporção padrão',
+		'settings.style': 'Estilo padrão pelo nome ("none" apaga)',
+		'settings.count': 'Quantidade padrão de imagens (1–4)',
+		'settings.private': 'Por padrão, só você vê suas imagens',
+		'settings.reset': 'Apagar todos os padrões',
+		history: 'Suas imagens recentes (só você vê)',
 	},
 } satisfies CommandTranslation;

@@ -37,6 +37,9 @@ export default {
 		remove: '移除',
 		list: '列表',
 		term: '词语',
+		// /style, /settings, /history
+		name: '名称',
+		template: '模板',
 	},
 	descriptions: {
 		imagine: '用 FLUX 1.1 Pro 生成图片',
@@ -76,5 +79,20 @@ export default {
 		'blocklist.remove': '重新允许此词语',
 		'blocklist.list': '已屏蔽的词语',
 		'blocklist.term': '一个词或短语',
+		// /style, /settings, /history
+		style: '/生成图片 的提示词风格',
+		'style.add': '为本服务器添加风格（需管理服务器权限）',
+		'style.name': '风格名称',
+		'style.add.template': '提示词，在放成员描述的位置写 {prompt}',
+		'style.remove': '移除本服务器的一个风格（需管理服务器权限）',
+		'style.list': '可用的风格，或某个风格的完整内容',
+		'style.list.name': '显示此风格的完整模板',
+		settings: '你的 /生成图片 默认设置（所有服务器通用）',
+		'settings.aspect_ratio': '默认宽高比',
+		'settings.style': '默认风格名称（“none”表示清除）',
+		'settings.count': '默认图片数量（1–4）',
+		'settings.private': '默认只有你能看到你的图片',
+		'settings.reset': '清除所有默认设置',
+		history: '你最近的图片（仅你可见）',
 	},
 } satisfies CommandTranslation;

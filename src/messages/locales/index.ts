@@ -27,24 +27,43 @@ import ruReport from './ru/report.js';
 import zhBudget from './zh-CN/budget.js';
 import zhCore from './zh-CN/core.js';
 import zhReport from './zh-CN/report.js';
+// Styles, /settings and /history (phase 2).
+import deMembers from './de/members.js';
+import deStyle from './de/style.js';
+import enMembers from './en-US/members.js';
+import enStyle from './en-US/style.js';
+import esMembers from './es-ES/members.js';
+import esStyle from './es-ES/style.js';
+import frMembers from './fr/members.js';
+import frStyle from './fr/style.js';
+import jaMembers from './ja/members.js';
+import jaStyle from './ja/style.js';
+import koMembers from './ko/members.js';
+import koStyle from './ko/style.js';
+import ptMembers from './pt-BR/members.js';
+import ptStyle from './pt-BR/style.js';
+import ruMembers from './ru/members.js';
+import ruStyle from './ru/style.js';
+import zhMembers from './zh-CN/members.js';
+import zhStyle from './zh-CN/style.js';
 import type { Translation } from './types.js';
 
 /** The locales the bot speaks, as Discord names them; en-US first (the source and the fallback). */
 export const LOCALES = ['en-US', 'de', 'fr', 'es-ES', 'pt-BR', 'ja', 'ko', 'zh-CN', 'ru'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export const SOURCE = { ...enCore, ...enBudget, ...enReport } as const;
+export const SOURCE = { ...enCore, ...enBudget, ...enReport, ...enStyle, ...enMembers } as const;
 export type MessageKey = keyof typeof SOURCE;
 
 export type Catalog = Translation<typeof SOURCE>;
 
 export const CATALOGS: Record<Exclude<Locale, 'en-US'>, Catalog> = {
-	de: { ...deCore, ...deBudget, ...deReport },
-	fr: { ...frCore, ...frBudget, ...frReport },
-	'es-ES': { ...esCore, ...esBudget, ...esReport },
-	'pt-BR': { ...ptCore, ...ptBudget, ...ptReport },
-	ja: { ...jaCore, ...jaBudget, ...jaReport },
-	ko: { ...koCore, ...koBudget, ...koReport },
-	'zh-CN': { ...zhCore, ...zhBudget, ...zhReport },
-	ru: { ...ruCore, ...ruBudget, ...ruReport },
+	de: { ...deCore, ...deBudget, ...deReport, ...deStyle, ...deMembers },
+	fr: { ...frCore, ...frBudget, ...frReport, ...frStyle, ...frMembers },
+	'es-ES': { ...esCore, ...esBudget, ...esReport, ...esStyle, ...esMembers },
+	'pt-BR': { ...ptCore, ...ptBudget, ...ptReport, ...ptStyle, ...ptMembers },
+	ja: { ...jaCore, ...jaBudget, ...jaReport, ...jaStyle, ...jaMembers },
+	ko: { ...koCore, ...koBudget, ...koReport, ...koStyle, ...koMembers },
+	'zh-CN': { ...zhCore, ...zhBudget, ...zhReport, ...zhStyle, ...zhMembers },
+	ru: { ...ruCore, ...ruBudget, ...ruReport, ...ruStyle, ...ruMembers },
 };

@@ -62,10 +62,14 @@ describe('command localizations', () => {
 
 	it('name only commands that exist, in each locale the texts are written in', () => {
 		for (const locale of TRANSLATED)
-			for (const key of Object.keys(COMMAND_TRANSLATIONS[locale].descriptions)) expect(key.split('.')[0]).toMatch(/^(imagine|usage|budget|blocklist)$/);
+			for (const key of Object.keys(COMMAND_TRANSLATIONS[locale].descriptions))
+				expect(key.split('.')[0]).toMatch(/^(imagine|usage|budget|blocklist|style|settings|history)$/);
 		expect(commandPath('de', 'budget reset')).toBe('/budget zurücksetzen');
 		expect(translator('de').t('budget.unreadable')).toBe('Mit `/budget zurücksetzen` lässt er sich reparieren.');
 		expect(translator('ja').t('text.tooOld')).toContain('`/画像生成`');
 		expect(translator('en-US').t('text.tooOld')).toContain('`/imagine`');
+		expect(commandPath('de', 'style list name')).toBe('/stil liste name');
+		expect(translator('de').t('settings.resetWithOthers')).toContain('`/einstellungen zurücksetzen:true`');
+		expect(translator('fr').t('history.stale')).toContain('`/historique`');
 	});
 });
