@@ -36,7 +36,9 @@ const LINK_CHECK_MS = 1500;
 /** A link to an entry's message when it was public and Discord still has it; any doubt leaves it out. */
 async function linkOf(interaction: ChatInputCommandInteraction | ButtonInteraction, e: HistoryEntry): Promise<string | undefined> {
 	const m = e.message;
-	if (!m || e.job.private) return undefined;
+	// Private images have no public message; a personal-scope image outside the bot's DM (a user install in a server
+	// that did not add the bot, a group DM) is in a channel the bot cannot read, so asking would only fail.
+	if (!m || e.job.private || (e.job.guildId === null && !e.job.canPostInChannel)) return undefined;
 	try {
 		await interaction.client.rest.get(Routes.channelMessage(m.channelId, m.messageId), { signal: AbortSignal.timeout(LINK_CHECK_MS) });
 		return `https://discord.com/channels/${m.guildId ?? '@me'}/${m.channelId}/${m.messageId}`;

@@ -90,6 +90,11 @@ describe('USER_INSTALL=on', () => {
 		expect(there).toMatchObject({ Spent: '$0.05' });
 		expect(there['Server budget left']).toBeUndefined();
 		expect(await usage(world, userId, HOME)).toMatchObject({ Spent: '$0.00' });
+		// /history lists it, without a link: the bot cannot see that channel, so it does not ask Discord about it.
+		const listing = world.discord.sendInteraction({ commandName: 'history', user: { id: userId }, guildId: null });
+		await bot.waitForLog((l) => l.msg === 'history shown' && l.interactionId === listing.id);
+		expect(JSON.stringify(world.discord.originalMessage(listing.id))).toContain('a lighthouse');
+		expect(JSON.stringify(world.discord.originalMessage(listing.id))).not.toContain(FOREIGN_CHANNEL);
 		expect(restAbout(world, FOREIGN, FOREIGN_CHANNEL)).toEqual([]);
 	});
 
