@@ -27,24 +27,43 @@ import ruReport from './ru/report.js';
 import zhBudget from './zh-CN/budget.js';
 import zhCore from './zh-CN/core.js';
 import zhReport from './zh-CN/report.js';
+// Batches and user installs (images helper).
+import deBatch from './de/batch.js';
+import deInstall from './de/install.js';
+import enBatch from './en-US/batch.js';
+import enInstall from './en-US/install.js';
+import esBatch from './es-ES/batch.js';
+import esInstall from './es-ES/install.js';
+import frBatch from './fr/batch.js';
+import frInstall from './fr/install.js';
+import jaBatch from './ja/batch.js';
+import jaInstall from './ja/install.js';
+import koBatch from './ko/batch.js';
+import koInstall from './ko/install.js';
+import ptBatch from './pt-BR/batch.js';
+import ptInstall from './pt-BR/install.js';
+import ruBatch from './ru/batch.js';
+import ruInstall from './ru/install.js';
+import zhBatch from './zh-CN/batch.js';
+import zhInstall from './zh-CN/install.js';
 import type { Translation } from './types.js';
 
 /** The locales the bot speaks, as Discord names them; en-US first (the source and the fallback). */
 export const LOCALES = ['en-US', 'de', 'fr', 'es-ES', 'pt-BR', 'ja', 'ko', 'zh-CN', 'ru'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export const SOURCE = { ...enCore, ...enBudget, ...enReport } as const;
+export const SOURCE = { ...enCore, ...enBudget, ...enReport, ...enBatch, ...enInstall } as const;
 export type MessageKey = keyof typeof SOURCE;
 
 export type Catalog = Translation<typeof SOURCE>;
 
 export const CATALOGS: Record<Exclude<Locale, 'en-US'>, Catalog> = {
-	de: { ...deCore, ...deBudget, ...deReport },
-	fr: { ...frCore, ...frBudget, ...frReport },
-	'es-ES': { ...esCore, ...esBudget, ...esReport },
-	'pt-BR': { ...ptCore, ...ptBudget, ...ptReport },
-	ja: { ...jaCore, ...jaBudget, ...jaReport },
-	ko: { ...koCore, ...koBudget, ...koReport },
-	'zh-CN': { ...zhCore, ...zhBudget, ...zhReport },
-	ru: { ...ruCore, ...ruBudget, ...ruReport },
+	de: { ...deCore, ...deBudget, ...deReport, ...deBatch, ...deInstall },
+	fr: { ...frCore, ...frBudget, ...frReport, ...frBatch, ...frInstall },
+	'es-ES': { ...esCore, ...esBudget, ...esReport, ...esBatch, ...esInstall },
+	'pt-BR': { ...ptCore, ...ptBudget, ...ptReport, ...ptBatch, ...ptInstall },
+	ja: { ...jaCore, ...jaBudget, ...jaReport, ...jaBatch, ...jaInstall },
+	ko: { ...koCore, ...koBudget, ...koReport, ...koBatch, ...koInstall },
+	'zh-CN': { ...zhCore, ...zhBudget, ...zhReport, ...zhBatch, ...zhInstall },
+	ru: { ...ruCore, ...ruBudget, ...ruReport, ...ruBatch, ...ruInstall },
 };
