@@ -52,9 +52,7 @@ export class Progress {
 		// The placeholder becomes the card: the same language as the card.
 		const locale = cardLocale(this.job);
 		const text =
-			count > 1
-				? batchTexts(locale).progress(this.phase, elapsed, count, this.ready, this.position)
-				: progressText(this.phase, elapsed, this.position, locale);
+			count > 1 ? batchTexts(locale).progress(this.phase, elapsed, count, this.ready, this.position) : progressText(this.phase, elapsed, this.position, locale);
 		if (text === this.shown) return;
 		this.shown = text;
 		this.lastEdit = this.now();

@@ -23,8 +23,7 @@ const WHY: Record<HiapiErrorKind | 'internal', MessageKey> = {
 /** `batchTexts(locale)`; BATCH_TEXT is the English one. */
 export const batchTexts = perLocale(({ t, usd }) => ({
 	/** N images did not fit every limit, but `fits` (≥ 1) would: nothing was reserved or submitted. */
-	refusal: (fits: number, count: number, price: number) =>
-		[t('batch.refusal', { fits, count, price: usd(price) }), t('batch.refusalAsk', { fits })].join('\n'),
+	refusal: (fits: number, count: number, price: number) => [t('batch.refusal', { fits, count, price: usd(price) }), t('batch.refusalAsk', { fits })].join('\n'),
 
 	progress: (phase: 'waiting' | 'submitting' | 'queued' | 'running', elapsedMs: number, count: number, ready: number, position?: number) => {
 		const seconds = Math.floor(elapsedMs / 1000);
@@ -40,8 +39,7 @@ export const batchTexts = perLocale(({ t, usd }) => ({
 	},
 
 	/** Why one image of a batch failed, in a few words (the card says it once per reason). */
-	failReason: (kind: HiapiErrorKind | 'internal', contentFilter: boolean) =>
-		t(kind === 'task_failed' && contentFilter ? 'batch.why.contentFilter' : WHY[kind]),
+	failReason: (kind: HiapiErrorKind | 'internal', contentFilter: boolean) => t(kind === 'task_failed' && contentFilter ? 'batch.why.contentFilter' : WHY[kind]),
 
 	/** On a card where some images failed: "3 of 4 images made; 1 failed: <why>. You were not charged for it." */
 	failedNote: (made: number, count: number, reasons: readonly string[]) =>
@@ -50,8 +48,7 @@ export const batchTexts = perLocale(({ t, usd }) => ({
 	/** Images too large (together) to attach here: links, with when they expire. */
 	linksNote: (links: ReadonlyArray<{ url: string; expiresAt: number | undefined }>) => {
 		const expiry = links.map((l) => l.expiresAt).find((at) => at !== undefined);
-		const lead =
-			expiry === undefined ? t('batch.links', { n: links.length }) : t('batch.linksExpire', { n: links.length, relative: discordTime(expiry, 'R') });
+		const lead = expiry === undefined ? t('batch.links', { n: links.length }) : t('batch.linksExpire', { n: links.length, relative: discordTime(expiry, 'R') });
 		return [lead, ...links.map((l) => l.url)].join('\n');
 	},
 

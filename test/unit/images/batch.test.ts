@@ -197,7 +197,7 @@ describe('batch helpers', () => {
 		expect(replyText({ content: BATCH_TEXT.progress('waiting', 0, 4, 0, 3) })).toContain('#3 in line');
 	});
 
-	it('progress, the failed note and the refusal are worded in the reader\'s locale', () => {
+	it("progress, the failed note and the refusal are worded in the reader's locale", () => {
 		expect(batchTexts('de').progress('running', 12_300, 4, 2)).toBe('🎨 Deine 4 Bilder werden erstellt … 2 von 4 fertig (12 s)');
 		expect(batchTexts('fr').progress('queued', 5_000, 4, 1)).toBe('🎨 Création de vos 4 images… 1 prête sur 4 (5 s)');
 		expect(batchTexts('fr').progress('queued', 5_000, 4, 2)).toContain('2 prêtes sur 4');
@@ -213,6 +213,11 @@ describe('batch helpers', () => {
 		expect(BATCH_TEXT.refusal(2, 4, PRICE)).toContain(`budget for 2 of the 4 images right now (${formatUsd(PRICE)} each)`);
 		expect(BATCH_TEXT.refusal(1, 4, PRICE)).toContain('Ask for 1 image or fewer');
 		expect(batchTexts('de').refusal(2, 4, 40_000)).toContain(`für 2 der 4 Bilder (${formatUsd(40_000, 'de')} pro Bild)`);
-		expect(batchTexts('ru').linksNote([{ url: 'https://x', expiresAt: undefined }, { url: 'https://y', expiresAt: undefined }])).toMatch(/^2 изображения больше/);
+		expect(
+			batchTexts('ru').linksNote([
+				{ url: 'https://x', expiresAt: undefined },
+				{ url: 'https://y', expiresAt: undefined },
+			]),
+		).toMatch(/^2 изображения больше/);
 	});
 });
