@@ -199,8 +199,8 @@ describe('batch helpers', () => {
 
 	it("progress, the failed note and the refusal are worded in the reader's locale", () => {
 		expect(batchTexts('de').progress('running', 12_300, 4, 2)).toBe('🎨 Deine 4 Bilder werden erstellt … 2 von 4 fertig (12 s)');
-		expect(batchTexts('fr').progress('queued', 5_000, 4, 1)).toBe('🎨 Création de vos 4 images… 1 prête sur 4 (5 s)');
-		expect(batchTexts('fr').progress('queued', 5_000, 4, 2)).toContain('2 prêtes sur 4');
+		expect(batchTexts('fr').progress('queued', 5_000, 4, 1)).toBe('🎨 Création de vos 4 images… prêtes : 1 sur 4 (5 s)');
+		expect(batchTexts('fr').progress('queued', 5_000, 4, 2)).toContain('prêtes : 2 sur 4');
 		expect(batchTexts('ja').progress('running', 1_000, 3, 2)).toContain('3 枚中 2 枚完成');
 		const fr = batchTexts('fr');
 		expect(fr.failedNote(3, 4, [fr.failReason('timeout', false)])).toBe(

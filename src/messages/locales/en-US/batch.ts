@@ -14,7 +14,8 @@ export default {
 	'batch.why.internal': "something went wrong on the bot's side",
 	'batch.why.refused': 'the image service refused the bot (tell a moderator)',
 	'batch.why.badResponse': 'the image service answered in a way the bot did not understand',
-	'batch.failedNote': '⚠️ {made} of {count} images made; {failed} failed: {why}. You were not charged for {failed, plural, one {it} other {them}}.',
+	'batch.failedNote':
+		'⚠️ {made} of {count} images made; {failed, plural, one {# failed: {why}. You were not charged for it} other {# failed: {why}. You were not charged for them}}.',
 	'batch.links': '{n, plural, one {One image is} other {# images are}} larger than Discord allows here, so here are links:',
 	'batch.linksExpire': '{n, plural, one {One image is} other {# images are}} larger than Discord allows here, so here are links (they expire {relative}):',
 	'batch.styleFact': 'Style {name}',

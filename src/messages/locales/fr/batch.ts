@@ -6,7 +6,7 @@ export default {
 	'batch.refusal': 'Le budget actuel permet {fits} des {count} images ({price} l’une), donc aucune n’a été créée.',
 	'batch.refusalAsk': 'Demandez {fits, plural, one {# image} other {# images}} au maximum. Rien ne vous a été facturé.',
 	'batch.submitting': '⏳ Envoi de vos {count} prompts au service d’images… ({seconds} s)',
-	'batch.generating': '🎨 Création de vos {count} images… {ready, plural, one {# prête} other {# prêtes}} sur {count} ({seconds} s)',
+	'batch.generating': '🎨 Création de vos {count} images… prêtes : {ready} sur {count} ({seconds} s)',
 	'batch.why.contentFilter': 'le filtre de contenu du service d’images l’a refusée',
 	'batch.why.taskFailed': 'le service d’images n’a pas pu la générer',
 	'batch.why.invalidInput': 'le service d’images a refusé le prompt',

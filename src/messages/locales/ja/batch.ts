@@ -16,7 +16,7 @@ export default {
 	'batch.why.internal': 'ボット側で問題が発生しました',
 	'batch.why.refused': '画像サービスがボットを拒否しました（モデレーターに伝えてください）',
 	'batch.why.badResponse': '画像サービスから理解できない応答がありました',
-	'batch.failedNote': '⚠️ {count} 枚中 {made} 枚を作成し、{failed} 枚は失敗しました：{why}。失敗した分の料金は発生していません。',
+	'batch.failedNote': '⚠️ {count} 枚中 {made} 枚を作成し、{failed, plural, other {# 枚}}は失敗しました：{why}。失敗した分の料金は発生していません。',
 	'batch.links': '{n, plural, other {# 枚の画像}}がここで Discord が許可するサイズを超えているため、リンクを載せます：',
 	'batch.linksExpire': '{n, plural, other {# 枚の画像}}がここで Discord が許可するサイズを超えているため、リンクを載せます（{relative}に期限切れ）：',
 	'batch.styleFact': 'スタイル {name}',

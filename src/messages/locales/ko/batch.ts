@@ -16,7 +16,7 @@ export default {
 	'batch.why.internal': '봇 쪽에서 문제가 생겼어요',
 	'batch.why.refused': '이미지 서비스가 봇을 거부했어요(모더레이터에게 알려 주세요)',
 	'batch.why.badResponse': '이미지 서비스가 봇이 이해할 수 없는 응답을 보냈어요',
-	'batch.failedNote': '⚠️ 이미지 {count}장 중 {made}장을 만들었고 {failed}장은 실패했어요: {why}. 실패한 이미지는 비용이 청구되지 않았어요.',
+	'batch.failedNote': '⚠️ 이미지 {count}장 중 {made}장을 만들었고 {failed, plural, other {#장}}은 실패했어요: {why}. 실패한 이미지는 비용이 청구되지 않았어요.',
 	'batch.links': '이미지 {n, plural, other {#장}}이 여기서 Discord가 허용하는 크기보다 커서 링크로 보내요:',
 	'batch.linksExpire': '이미지 {n, plural, other {#장}}이 여기서 Discord가 허용하는 크기보다 커서 링크로 보내요({relative} 만료):',
 	'batch.styleFact': '스타일 {name}',

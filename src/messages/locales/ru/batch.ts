@@ -18,7 +18,7 @@ export default {
 	'batch.why.refused': 'сервис изображений отказал боту (сообщите модератору)',
 	'batch.why.badResponse': 'сервис изображений ответил так, что бот не понял ответа',
 	'batch.failedNote':
-		'⚠️ Создано {made} из {count} изображений; не удалось: {failed} — {why}. За {failed, plural, one {него} other {них}} с вас ничего не списано.',
+		'⚠️ Создано {made} из {count} изображений; не удалось создать {failed, plural, one {# изображение} few {# изображения} many {# изображений} other {# изображения}}: {why}. За {failed, plural, one {него} other {них}} с вас ничего не списано.',
 	'batch.links':
 		'{n, plural, one {# изображение больше} few {# изображения больше} many {# изображений больше} other {# изображения больше}}, чем Discord разрешает здесь, поэтому вот ссылки:',
 	'batch.linksExpire':

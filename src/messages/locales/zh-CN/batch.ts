@@ -16,7 +16,7 @@ export default {
 	'batch.why.internal': '机器人这边出了问题',
 	'batch.why.refused': '图片服务拒绝了机器人（请告诉管理员）',
 	'batch.why.badResponse': '图片服务的回应机器人无法理解',
-	'batch.failedNote': '⚠️ {count} 张图片生成了 {made} 张，{failed} 张失败：{why}。失败的部分没有向你扣费。',
+	'batch.failedNote': '⚠️ {count} 张图片生成了 {made} 张，{failed, plural, other {# 张}}失败：{why}。失败的部分没有向你扣费。',
 	'batch.links': '有 {n, plural, other {# 张图片}}超过了 Discord 在这里允许的大小，以下是链接：',
 	'batch.linksExpire': '有 {n, plural, other {# 张图片}}超过了 Discord 在这里允许的大小，以下是链接（{relative}过期）：',
 	'batch.styleFact': '风格 {name}',
