@@ -7,7 +7,7 @@ import {
 	PermissionFlagsBits,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { MAX_TERMS, MAX_TERM_LENGTH } from '../src/moderation/blocklist.js';
+import { MAX_TERMS, MAX_TERM_LENGTH, type BlocklistRefusal } from '../src/moderation/blocklist.js';
 import type { Command } from '../src/command.js';
 import { truncate } from '../src/util/text.js';
 import { UserError } from '../src/messages/user-error.js';
@@ -32,6 +32,22 @@ const data = {
 
 type Sub = (typeof data.options)[number]['name'];
 
+/** A refused change, worded in the moderator's language (the term as they typed it). */
+function refusal(why: BlocklistRefusal, term: string, text: ReturnType<typeof blocklistTexts>): string {
+	switch (why) {
+		case 'badLength':
+			return text.badLength(MAX_TERM_LENGTH);
+		case 'neverMatches':
+			return text.neverMatches;
+		case 'already':
+			return text.already(term);
+		case 'full':
+			return text.full(MAX_TERMS);
+		case 'notListed':
+			return text.notListed(term);
+	}
+}
+
 export default {
 	data,
 	async execute(interaction, s) {
@@ -47,14 +63,14 @@ export default {
 			case 'add': {
 				const raw = interaction.options.getString('term', true);
 				const result = await s.blocklist.add(guildId, interaction.user.id, raw);
-				if (!result.ok) throw new UserError(result.why);
+				if (!result.ok) throw new UserError(refusal(result.why, raw.trim(), text));
 				await reply(text.addedTitle, text.added(raw.trim(), result.count, MAX_TERMS));
 				return;
 			}
 			case 'remove': {
 				const raw = interaction.options.getString('term', true);
 				const result = await s.blocklist.remove(guildId, interaction.user.id, raw);
-				if (!result.ok) throw new UserError(result.why);
+				if (!result.ok) throw new UserError(refusal(result.why, raw.trim(), text));
 				await reply(text.removedTitle, text.removed(raw.trim(), result.count));
 				return;
 			}

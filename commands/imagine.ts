@@ -14,8 +14,8 @@ import {
 import type { Command, Services } from '../src/command.js';
 import { REMIX_FIELDS, buildCustomId, type CustomId } from '../src/records/custom-id.js';
 import { ASPECT_RATIOS, MAX_COUNT, isJob, type Job, type StyleSnapshot } from '../src/records/job.js';
-import { REMIX_FORM } from '../src/messages/cards.js';
-import { TEXT } from '../src/messages/texts.js';
+import { remixForm } from '../src/messages/cards.js';
+import { texts } from '../src/messages/texts.js';
 import { truncate } from '../src/util/text.js';
 import { UserError } from '../src/messages/user-error.js';
 import { checkPrompt, startImage } from '../src/images/start.js';
@@ -66,15 +66,15 @@ const data = {
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 /** The registered min/max hold for Discord's own clients only: a forged payload can carry any number. */
-function checkCount(raw: number | null): number {
+function checkCount(raw: number | null, locale: string): number {
 	const count = raw ?? 1;
-	if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw new UserError(TEXT.badCount(MAX_COUNT));
+	if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw new UserError(texts(locale).badCount(MAX_COUNT));
 	return count;
 }
 
-function checkRatio(raw: string | undefined): string {
+function checkRatio(raw: string | undefined, locale: string): string {
 	const ratio = raw ?? '1:1';
-	if (!(ASPECT_RATIOS as readonly string[]).includes(ratio)) throw new UserError(TEXT.badRatio(ASPECT_RATIOS));
+	if (!(ASPECT_RATIOS as readonly string[]).includes(ratio)) throw new UserError(texts(locale).badRatio(ASPECT_RATIOS));
 	return ratio;
 }
 
@@ -116,26 +116,27 @@ function ensureHere(interaction: ButtonInteraction | ModalSubmitInteraction, job
 	const why = refusedHere(jobId, job, placeOf(interaction), buttonId);
 	if (why === undefined) return;
 	s.logger.warn({ jobId, jobGuildId: job?.guildId, why }, 'button refused: not where its job is');
-	throw new UserError(TEXT.notHere);
+	throw new UserError(texts(interaction.locale).notHere);
 }
 
 /** The job a button points at, where its buttons belong; a pruned or unreadable one gets a clear answer instead. */
 async function sourceJob(interaction: ButtonInteraction | ModalSubmitInteraction, id: CustomId, s: Services, buttonId: string): Promise<Job> {
 	const job = await s.ledger.vault.job(id.jobId);
-	if (!isJob(job)) throw new UserError(job === undefined ? TEXT.tooOld : TEXT.unreadableJob);
+	if (!isJob(job)) throw new UserError(job === undefined ? texts(interaction.locale).tooOld : texts(interaction.locale).unreadableJob);
 	ensureHere(interaction, id.jobId, job, buttonId, s);
 	return job;
 }
 
 /** Remix's form: the prompt (same 1–1500 rule as /imagine), the ratio and the style, all prefilled from the image. */
-function remixModal(job: Job, server: readonly StyleSnapshot[], locale?: string): APIModalInteractionResponseCallbackData {
+function remixModal(job: Job, server: readonly StyleSnapshot[], locale: string): APIModalInteractionResponseCallbackData {
+	const form = remixForm(locale);
 	return {
 		custom_id: buildCustomId({ command: 'imagine', action: 'remix-form', jobId: job.id }),
-		title: REMIX_FORM.title,
+		title: form.title,
 		components: [
 			{
 				type: ComponentType.Label,
-				label: REMIX_FORM.prompt,
+				label: form.prompt,
 				component: {
 					type: ComponentType.TextInput,
 					custom_id: REMIX_FIELDS.prompt,
@@ -148,7 +149,7 @@ function remixModal(job: Job, server: readonly StyleSnapshot[], locale?: string)
 			},
 			{
 				type: ComponentType.Label,
-				label: REMIX_FORM.aspectRatio,
+				label: form.aspectRatio,
 				component: {
 					type: ComponentType.StringSelect,
 					custom_id: REMIX_FIELDS.aspectRatio,
@@ -191,7 +192,7 @@ async function deleteImage(interaction: ButtonInteraction, id: CustomId, s: Serv
 	// Only a server that added the bot has moderators the bot answers to; elsewhere (a user install) the requester alone.
 	const inServer = servedOf(interaction, true).kind === 'server';
 	const moderator = inServer && (interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) ?? false);
-	if (interaction.user.id !== requesterId && !moderator) throw new UserError(TEXT.onlyRequesterDeletes(requesterId));
+	if (interaction.user.id !== requesterId && !moderator) throw new UserError(texts(interaction.locale).onlyRequesterDeletes(requesterId));
 	await interaction.deferUpdate();
 	// For a component, @original is the message it is on. Deleting never refunds: the image was made and paid for.
 	await interaction.deleteReply();
@@ -202,7 +203,7 @@ export default {
 	data,
 	audience: 'member',
 	async execute(interaction, s) {
-		const prompt = checkPrompt(interaction.options.getString('prompt', true), PROMPT_MAX);
+		const prompt = checkPrompt(interaction.options.getString('prompt', true), PROMPT_MAX, interaction.locale);
 		const o = interaction.options;
 		// Options left out take the member's /settings defaults (a default style missing here is just not used).
 		const given = {
@@ -212,8 +213,8 @@ export default {
 			private: o.getBoolean('private') ?? undefined,
 		};
 		const merged = withDefaults(given, await s.members.settings.defaultsFor(interaction.user.id));
-		const aspectRatio = checkRatio(merged.aspectRatio);
-		const count = checkCount(merged.count ?? null);
+		const aspectRatio = checkRatio(merged.aspectRatio, interaction.locale);
+		const count = checkCount(merged.count ?? null, interaction.locale);
 		const isPrivate = merged.private ?? false;
 		const style = await chosenStyle(merged.style ?? null, interaction.guildId, s, merged.styleFromDefaults, interaction.locale);
 		checkStyled(prompt, style, interaction.locale);
@@ -253,12 +254,12 @@ export default {
 				};
 			} catch {
 				// Not the form this bot showed (an old layout, or forged): say so rather than fail.
-				throw new UserError(TEXT.notOurs);
+				throw new UserError(texts(interaction.locale).notOurs);
 			}
 			// The form came from the Remix button on the source job's message: the same place rules apply.
 			const source = await sourceJob(interaction, id, s, buildCustomId({ command: 'imagine', action: 'remix', jobId: id.jobId }));
-			const prompt = checkPrompt(form.prompt, PROMPT_MAX);
-			const aspectRatio = checkRatio(form.ratio);
+			const prompt = checkPrompt(form.prompt, PROMPT_MAX, interaction.locale);
+			const aspectRatio = checkRatio(form.ratio, interaction.locale);
 			const chosen = remixStyleChosen(remixStyleValue(interaction), source.style, await serverStyles(interaction.guildId, s));
 			if (!chosen.ok) throw new UserError(styleTexts(interaction.locale).unknown(chosen.name, !interaction.guildId));
 			checkStyled(prompt, chosen.style, interaction.locale);

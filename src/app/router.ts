@@ -12,7 +12,7 @@ import {
 } from 'discord.js';
 import type { AnyHandler, Command, Services } from '../command.js';
 import { servedOf } from '../images/where-served.js';
-import { INSTALL_TEXT } from '../messages/install-texts.js';
+import { installTexts } from '../messages/install-texts.js';
 import { texts } from '../messages/texts.js';
 import { UserError } from '../messages/user-error.js';
 import { parseCustomId } from '../records/custom-id.js';
@@ -84,7 +84,7 @@ export function attachRouter(client: Client, commands: readonly Command[], servi
 		if (served.kind !== 'refused' && !moderatorElsewhere) return;
 		const unexpected = served.kind === 'refused' && served.why === 'unexpected';
 		s.logger.info({ served, context: interaction.context }, 'interaction not served here');
-		throw new UserError(unexpected ? INSTALL_TEXT.unexpectedPlace : INSTALL_TEXT.addBotToServer);
+		throw new UserError(installTexts(interaction.locale)[unexpected ? 'unexpectedPlace' : 'addBotToServer']);
 	}
 
 	async function dispatch(interaction: Routed, s: Services): Promise<void> {

@@ -54,6 +54,8 @@ export interface CapNote {
 	spent: number;
 	cap: number;
 	period: Period;
+	/** The server's language as the job that crossed it saw it (guild_locale), for the log channel. */
+	guildLocale?: string;
 }
 
 export interface LedgerOptions {
@@ -149,7 +151,8 @@ export class LedgerCore {
 			const reservation = await this.vault.reservation(job.id);
 			const period =
 				reservation?.periodKey === this.currentPeriod().key ? this.currentPeriod() : { key: reservation?.periodKey ?? '', start: 0, resetsAt: null };
-			for (const threshold of result.capNotes) this.options.onCapNote?.({ guildId: scope, threshold, spent: result.poolSpent, cap, period });
+			const guildLocale = job.guildLocale ? { guildLocale: job.guildLocale } : {};
+			for (const threshold of result.capNotes) this.options.onCapNote?.({ guildId: scope, threshold, spent: result.poolSpent, cap, period, ...guildLocale });
 		}
 		return result.ended;
 	}

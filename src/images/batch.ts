@@ -6,13 +6,13 @@
 import type { Standing } from '../budget/ledger-core.js';
 import { expiresAtMs, HiapiError, type DownloadedImage, type HiapiClient, type HiapiErrorKind, type TaskSnapshot } from '../hiapi/index.js';
 import type { Logger } from '../log.js';
-import { batchFailedNote, batchFailReason } from '../messages/batch-texts.js';
+import { batchTexts } from '../messages/batch-texts.js';
 import { batchReply, type ImageFile } from '../messages/cards.js';
 import type { Reply } from '../messages/reply.js';
 import type { Metrics } from '../metrics.js';
 import { finalPrompt, idempotencyKeyOf, type BatchImage, type Job } from '../records/job.js';
 import type { TaskWatch } from '../tasks/watch.js';
-import type { Delivered } from './delivery.js';
+import { cardLocale, type Delivered } from './delivery.js';
 import type { Progress } from './progress.js';
 
 /** What a batch needs from the executor that runs it. */
@@ -164,12 +164,15 @@ export async function runBatch(h: BatchHost, initial: Job, signal: AbortSignal):
 		kind: job.kind,
 		style: job.style?.name,
 	};
+	// The card is public: its words (and the note on it) follow the server's language, else the requester's.
+	const locale = cardLocale(job);
+	const text = batchTexts(locale);
 	const note =
 		failed.length > 0
-			? batchFailedNote(
+			? text.failedNote(
 					made.length,
 					count,
-					failed.map((f) => batchFailReason(f.kind, f.contentFilter)),
+					failed.map((f) => text.failReason(f.kind, f.contentFilter)),
 				)
 			: undefined;
 	const reply = batchReply(
@@ -178,6 +181,7 @@ export async function runBatch(h: BatchHost, initial: Job, signal: AbortSignal):
 		attached.map((m) => m.image as ImageFile),
 		linked.map((m) => ({ url: m.url, expiresAt: m.expiresAt })),
 		note,
+		locale,
 	);
 	const how = await h.deliver(job, reply, signal);
 	if (how === 'undeliverable') return { job, how, standing };

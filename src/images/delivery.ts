@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from '../records/job.js';
 import type { Logger } from '../log.js';
 import { withMention } from '../messages/cards.js';
+import { pickLocale, type Locale } from '../messages/i18n.js';
 import { isCard, type Reply } from '../messages/reply.js';
 import { truncate } from '../util/text.js';
 
@@ -20,6 +21,14 @@ export interface Delivery {
 }
 
 export type Delivered = 'reply' | 'channel' | 'undeliverable';
+
+/**
+ * The language of a job's card and progress: a public job's follow the server (guild_locale), else the requester;
+ * a private job's, or a personal-scope one's (no server of the bot's), the requester's. A job from before: English.
+ */
+export function cardLocale(job: Pick<Job, 'private' | 'guildId' | 'locale' | 'guildLocale'>): Locale {
+	return job.private || job.guildId === null ? pickLocale(job.locale) : pickLocale(job.guildLocale, job.locale);
+}
 
 /**
  * Edits the original response, retrying transient Discord failures while the token lives; once it has

@@ -18,7 +18,7 @@ import { CORRUPT } from '../records/read.js';
 import type { TaskWatch } from '../tasks/watch.js';
 import { BatchFailed, runBatch } from './batch.js';
 import { closeJob, jobFromReservation } from './close-job.js';
-import { deliverReply, type Delivered, type Delivery } from './delivery.js';
+import { cardLocale, deliverReply, type Delivered, type Delivery } from './delivery.js';
 import { Progress } from './progress.js';
 
 export interface JobExecutorOptions {
@@ -145,7 +145,7 @@ export class JobExecutor {
 				kind: job.kind,
 				style: job.style?.name,
 			};
-			const reply = resultReply(job.id, info, image, { url: output.url, expiresAt: expiresAtMs(output.expireAt) });
+			const reply = resultReply(job.id, info, image, { url: output.url, expiresAt: expiresAtMs(output.expireAt) }, cardLocale(job));
 			const how = await this.deliver(job, reply, log, signal);
 			if (how === 'undeliverable') {
 				await this.finish(job, 'refunded', 'undeliverable');
@@ -206,10 +206,10 @@ export class JobExecutor {
 		}
 	}
 
-	/** Under 20 % left: tell the requester alone (an ephemeral follow-up needs the live token). */
+	/** Under 20 % left: tell the requester alone, in their language (an ephemeral follow-up needs the live token). */
 	private async noteLowBudget(job: Job, how: Delivered, standing: Standing, log: Logger): Promise<void> {
 		if (how !== 'reply' || standing.limit <= 0 || standing.remaining * 5 >= standing.limit) return;
-		const note = lowBudgetText(standing.remaining, standing.limit, job.price, standing.period.resetsAt);
+		const note = lowBudgetText(standing.remaining, standing.limit, job.price, standing.period.resetsAt, job.locale);
 		await this.o.delivery.followUp(job, { content: note }, { ephemeral: true }).catch((error: unknown) => log.warn({ err: error }, 'low-budget note failed'));
 	}
 
@@ -240,7 +240,7 @@ export class JobExecutor {
 		);
 		const contentFilter = error instanceof HiapiError && /nsfw|safety|moderat|content|policy/i.test(`${error.code ?? ''} ${error.upstreamMessage ?? ''}`);
 		const download = error instanceof HiapiError && error.code === 'DOWNLOAD_DEADLINE';
-		await this.deliver(job, { content: failureMessage(kind, job.id, { contentFilter, download }) }, log).catch(() => undefined);
+		await this.deliver(job, { content: failureMessage(kind, job.id, { contentFilter, download }, job.locale) }, log).catch(() => undefined);
 	}
 
 	private deliver(job: Job, reply: Reply, log: Logger, signal?: AbortSignal): Promise<Delivered> {

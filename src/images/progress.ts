@@ -1,10 +1,9 @@
 // Progress edits on a job's message while it waits and generates (a batch's say how many of its images are ready).
-import type { Delivery } from './delivery.js';
-import { TOKEN_LIFETIME_MS } from './delivery.js';
+import { cardLocale, TOKEN_LIFETIME_MS, type Delivery } from './delivery.js';
 import type { Job } from '../records/job.js';
 import type { Logger } from '../log.js';
 import { progressText } from '../messages/texts.js';
-import { batchProgressText } from '../messages/batch-texts.js';
+import { batchTexts } from '../messages/batch-texts.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -50,7 +49,10 @@ export class Progress {
 		if (this.now() - this.job.createdAt > TOKEN_LIFETIME_MS) return;
 		const elapsed = this.now() - this.job.createdAt;
 		const count = this.job.count ?? 1;
-		const text = count > 1 ? batchProgressText(this.phase, elapsed, count, this.ready, this.position) : progressText(this.phase, elapsed, this.position);
+		// The placeholder becomes the card: the same language as the card.
+		const locale = cardLocale(this.job);
+		const text =
+			count > 1 ? batchTexts(locale).progress(this.phase, elapsed, count, this.ready, this.position) : progressText(this.phase, elapsed, this.position, locale);
 		if (text === this.shown) return;
 		this.shown = text;
 		this.lastEdit = this.now();

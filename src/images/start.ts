@@ -8,9 +8,9 @@ import { memberRoleIds } from '../budget/member-roles.js';
 import type { Pricing } from '../budget/pricing.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { INSTALL_TEXT } from '../messages/install-texts.js';
-import { TEXT, refusalMessage } from '../messages/texts.js';
-import { batchRefusal } from '../messages/batch-texts.js';
+import { installTexts } from '../messages/install-texts.js';
+import { texts, refusalMessage } from '../messages/texts.js';
+import { batchTexts } from '../messages/batch-texts.js';
 import { UserError } from '../messages/user-error.js';
 import type { Metrics } from '../metrics.js';
 import type { Blocklist } from '../moderation/blocklist.js';
@@ -138,29 +138,31 @@ async function decide(interaction: StartingInteraction, request: ImageRequest, s
 		// The store (Redis) is out of reach: nothing was reserved, so nothing is charged; say so plainly.
 		if (!isStoreUnreachable(error)) throw error;
 		s.logger.warn({ err: error }, 'store unreachable: image refused');
-		return { kind: 'refused', content: TEXT.storeDown, why: 'store unreachable' };
+		return { kind: 'refused', content: texts(interaction.locale).storeDown, why: 'store unreachable' };
 	}
 }
 
 async function checkAndReserve(interaction: StartingInteraction, request: ImageRequest, s: StartDeps): Promise<Decision> {
 	const refused = (content: string, why: string): Decision => ({ kind: 'refused', content, why });
-	if (!s.queue.accepting) return refused(TEXT.restarting, 'restarting');
+	// Refusals are private: in the requester's own language.
+	const text = texts(interaction.locale);
+	if (!s.queue.accepting) return refused(text.restarting, 'restarting');
 	// A user install where the bot is not (foreign server, group DM) spends from the personal scope: no server
 	// settings, pause or blocklist apply (the bot holds none there), and the job stores guildId null.
 	const served = servedOf(interaction, s.config.userInstall === true);
-	if (served.kind === 'refused') return refused(served.why === 'off' ? INSTALL_TEXT.addBotToServer : INSTALL_TEXT.unexpectedPlace, served.detail);
+	if (served.kind === 'refused') return refused(installTexts(interaction.locale)[served.why === 'off' ? 'addBotToServer' : 'unexpectedPlace'], served.detail);
 	const guildId = ledgerGuildId(served);
 	if (guildId) {
 		const [paused, blocked] = await Promise.all([s.ledger.isPaused(guildId), s.blocklist.match(guildId, finalPrompt(request.prompt, request.style))]);
-		if (paused) return refused(TEXT.paused, 'paused');
+		if (paused) return refused(text.paused, 'paused');
 		if (blocked !== undefined) {
 			// Moderators see which term matched, so they can test their list; members never see the list.
 			const canManage = interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false;
-			return refused(TEXT.blocked(canManage ? blocked : undefined), 'blocked');
+			return refused(text.blocked(canManage ? blocked : undefined), 'blocked');
 		}
 	}
 	const release = s.queue.claim(interaction.user.id);
-	if (!release) return refused(TEXT.tooMany(s.config.maxJobsPerUser), 'per-user jobs');
+	if (!release) return refused(text.tooMany(s.config.maxJobsPerUser), 'per-user jobs');
 	try {
 		const price = s.pricing.current();
 		const roleIds = guildId ? memberRoleIds(interaction.member) : [];
@@ -199,20 +201,20 @@ async function checkAndReserve(interaction: StartingInteraction, request: ImageR
 		if (opened.status === 'created') return { kind: 'accepted', job, release };
 		release();
 		if (opened.status === 'duplicate') return { kind: 'duplicate' };
-		if (opened.status === 'busy') return refused(TEXT.tooMany(s.config.maxJobsPerUser), 'per-user jobs (fleet)');
+		if (opened.status === 'busy') return refused(text.tooMany(s.config.maxJobsPerUser), 'per-user jobs (fleet)');
 		// A batch that does not fit whole: say how many would (nothing was reserved or submitted).
 		const fits = opened.reason === 'corrupt' ? 0 : imagesThatFit(opened.standing, price, job.count ?? 1);
-		if (fits > 0) return refused(batchRefusal(fits, job.count ?? 1, price), `${opened.reason} (batch: ${fits} of ${job.count} fit)`);
-		return refused(refusalMessage(opened.reason, opened.standing, price), opened.reason);
+		if (fits > 0) return refused(batchTexts(interaction.locale).refusal(fits, job.count ?? 1, price), `${opened.reason} (batch: ${fits} of ${job.count} fit)`);
+		return refused(refusalMessage(opened.reason, opened.standing, price, interaction.locale), opened.reason);
 	} catch (error) {
 		release();
 		throw error;
 	}
 }
 
-/** Checks a prompt as /imagine's option rules do (Remix's form comes back as free text). */
-export function checkPrompt(raw: string, max: number): string {
+/** Checks a prompt as /imagine's option rules do (Remix's form comes back as free text); refuses in `locale`. */
+export function checkPrompt(raw: string, max: number, locale?: string | null): string {
 	const prompt = raw.trim();
-	if (prompt.length === 0 || prompt.length > max) throw new UserError(TEXT.badPrompt(prompt.length, max));
+	if (prompt.length === 0 || prompt.length > max) throw new UserError(texts(locale).badPrompt(prompt.length, max));
 	return prompt;
 }

@@ -13,7 +13,7 @@ import {
 } from 'discord.js';
 import { buildCustomId } from '../records/custom-id.js';
 import { truncate } from '../util/text.js';
-import { batchLinksNote, styleFact } from './batch-texts.js';
+import { batchTexts } from './batch-texts.js';
 import { COLOR, discordTime, inert } from './format.js';
 import { perLocale, translator, type MessageKey } from './i18n.js';
 import type { CardReply } from './reply.js';
@@ -46,7 +46,7 @@ export function cardFacts(d: DeliveredInfo, locale?: string | null): string {
 	const facts = [
 		t(KIND_LABEL[d.kind], { userId: d.requesterId }),
 		t('card.aspectRatio', { ratio: d.aspectRatio }),
-		...(d.style ? [styleFact(inert(d.style))] : []),
+		...(d.style ? [batchTexts(locale).styleFact(inert(d.style))] : []),
 		t('card.time', { seconds: d.seconds }),
 		t('card.cost', { cost: usd(d.price) }),
 		t('card.budgetLeft', { left: usd(d.remaining) }),
@@ -138,7 +138,7 @@ export function batchReply(
 	locale?: string | null,
 ): CardReply {
 	const files = images.map((image, i) => ({ name: `imagine-${jobId}-${i + 1}.${image.extension}`, data: image.bytes, contentType: image.contentType }));
-	const notes = [...(note === undefined ? [] : [note]), ...(links.length > 0 ? [batchLinksNote(links)] : [])];
+	const notes = [...(note === undefined ? [] : [note]), ...(links.length > 0 ? [batchTexts(locale).linksNote(links)] : [])];
 	const children: APIComponentInContainer[] = [
 		...(files.length > 0 ? [{ type: ComponentType.MediaGallery as const, items: files.map((f) => ({ media: { url: `attachment://${f.name}` } })) }] : []),
 		cardText(info, notes.length > 0 ? notes.join('\n') : undefined, locale),

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import type { Audit } from '../budget/audit.js';
 import { type Store } from '../storage/store.js';
 import { CORRUPT } from '../records/read.js';
-import { BLOCKLIST_TEXT } from '../messages/texts.js';
 
 export const MAX_TERMS = 200;
 export const MAX_TERM_LENGTH = 100;
@@ -66,12 +65,15 @@ function normalizeTerm(term: string): string {
 	return found;
 }
 
+/** Why a change was refused, as a code: /blocklist words it in the moderator's language (limits: MAX_*). */
+export type BlocklistRefusal = 'badLength' | 'neverMatches' | 'already' | 'full' | 'notListed';
+
 /** The term as stored terms are compared, or why it cannot be one. */
-export function checkTerm(raw: string): { ok: true; normalized: string } | { ok: false; why: string } {
+export function checkTerm(raw: string): { ok: true; normalized: string } | { ok: false; why: BlocklistRefusal } {
 	const term = raw.trim();
-	if (term.length === 0 || term.length > MAX_TERM_LENGTH) return { ok: false, why: BLOCKLIST_TEXT.badLength(MAX_TERM_LENGTH) };
+	if (term.length === 0 || term.length > MAX_TERM_LENGTH) return { ok: false, why: 'badLength' };
 	const normalized = normalize(term);
-	if (!normalized) return { ok: false, why: BLOCKLIST_TEXT.neverMatches };
+	if (!normalized) return { ok: false, why: 'neverMatches' };
 	return { ok: true, normalized };
 }
 
@@ -84,7 +86,7 @@ export function findBlocked(prompt: string, terms: readonly string[]): string | 
 	});
 }
 
-export type ChangeResult = { ok: true; count: number } | { ok: false; why: string };
+export type ChangeResult = { ok: true; count: number } | { ok: false; why: BlocklistRefusal };
 
 export class Blocklist {
 	constructor(
@@ -111,8 +113,8 @@ export class Blocklist {
 		const term = raw.trim();
 		return this.store.write(async (tx) => {
 			const list = await this.read(guildId, tx);
-			if (list.terms.some((t) => normalize(t.term) === checked.normalized)) return { ok: false, why: BLOCKLIST_TEXT.already(term) };
-			if (list.terms.length >= MAX_TERMS) return { ok: false, why: BLOCKLIST_TEXT.full(MAX_TERMS) };
+			if (list.terms.some((t) => normalize(t.term) === checked.normalized)) return { ok: false, why: 'already' };
+			if (list.terms.length >= MAX_TERMS) return { ok: false, why: 'full' };
 			list.terms.push({ term, addedBy: moderatorId, at: this.now() });
 			await tx.set(key(guildId), list);
 			await this.audit.record(tx, { guildId, moderatorId, targetId: null, action: 'blocklist-add', old: null, new: term });
@@ -125,7 +127,7 @@ export class Blocklist {
 		return this.store.write(async (tx) => {
 			const list = await this.read(guildId, tx);
 			const found = list.terms.find((t) => normalize(t.term) === normalized);
-			if (!found || !normalized) return { ok: false, why: BLOCKLIST_TEXT.notListed(raw.trim()) };
+			if (!found || !normalized) return { ok: false, why: 'notListed' };
 			list.terms = list.terms.filter((t) => t !== found);
 			await tx.set(key(guildId), list);
 			await this.audit.record(tx, { guildId, moderatorId, targetId: null, action: 'blocklist-remove', old: found.term, new: null });

@@ -1,6 +1,7 @@
 // The server's log channel: every budget and blocklist change, and the 80 % / 100 % cap notes, posted
 // where the moderators already talk. Posting is best effort: a failure is a warning, never a failed command.
-// Posts are in the server's language: the guild_locale the last interaction from that server carried (English until one).
+// Posts are in the server's language: a cap note's from the job that crossed the cap (it carries guild_locale, so a fresh
+// process or another of the fleet knows it); else the guild_locale the last interaction from that server carried (else English).
 import type { APIEmbed } from 'discord.js';
 import type { AuditEntry } from '../records/audit.js';
 import type { CapNote } from '../budget/ledger-core.js';
@@ -56,7 +57,7 @@ export class ModLog {
 	}
 
 	capReached(note: CapNote): void {
-		const text = modLogTexts(this.locales.get(note.guildId));
+		const text = modLogTexts(note.guildLocale ?? this.locales.get(note.guildId));
 		void this.post(
 			note.guildId,
 			{ color: note.threshold === 100 ? COLOR.error : COLOR.warn, title: text.capTitle(note.threshold), description: text.cap(note) },

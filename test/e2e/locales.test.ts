@@ -1,10 +1,12 @@
 // Issue 16.1 through the real built bot and the Discord emulator: replies follow the interaction's locale (unknown ones
 // get English), amounts are written for that locale, the log channel follows the server's guild_locale, and
 // deploy-commands registers every command with its localizations, which the emulator validates as Discord would.
+// Issue 16.2: the public card follows the server's guild_locale, the requester's private notes their own locale.
 import { join } from 'node:path';
 import type { APIApplicationCommandInteractionDataOption, APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ID, ROOT, createWorld, newUserId, spawnBot, type World } from './harness.js';
+import { readCard } from '../support/card.js';
+import { APP_ID, ROOT, createWorld, imagine, newUserId, outcome, spawnBot, type BotProcess, type World } from './harness.js';
 
 const MANAGE_GUILD = String(1n << 5n);
 let world: World;
@@ -96,5 +98,64 @@ describe('npm run deploy-commands', () => {
 		const reset = defs.find((d) => d.name === 'budget')?.options?.find((o) => o.name === 'reset');
 		expect(reset?.name_localizations).toMatchObject({ de: 'zurücksetzen', fr: 'réinitialiser', ja: 'リセット', 'zh-CN': '重置', ru: 'обнулить' });
 		expect(Object.keys(reset?.description_localizations ?? {}).sort()).toEqual(['de', 'es-ES', 'fr', 'ja', 'ko', 'pt-BR', 'ru', 'zh-CN']);
+	});
+});
+
+describe('an image for a German member in a French server', () => {
+	let images: World;
+	let bot: BotProcess;
+	const where = { locale: 'de', guildLocale: 'fr' } as const;
+
+	beforeAll(async () => {
+		images = await createWorld({ IMAGE_PRICE_USD: '0.05', DEFAULT_USER_BUDGET_USD: '0.05' });
+		bot = await images.start();
+	}, 40_000);
+
+	afterAll(async () => {
+		await images?.close();
+	});
+
+	const followUp = (id: string) =>
+		images.discord.waitFor((r) => r.interactionId === id && r.method === 'POST' && /^\/v10\/webhooks\/[^/]+\/[^/]+$/.test(r.path));
+	const ephemeral = async (id: string) => {
+		const cb = await images.discord.waitFor((r) => r.interactionId === id && r.path.endsWith('/callback'), 10_000);
+		return (cb.json as { data?: { content?: string } }).data?.content ?? '';
+	};
+
+	it('gets a French card, then a German low-budget note and a German refusal', async () => {
+		const userId = newUserId();
+		const sent = imagine(images, { prompt: 'ein Fuchs im Schnee', userId, ...where });
+		const done = await outcome(images, bot, sent.id);
+		expect(done.kind).toBe('delivered');
+		const card = readCard(done.finalEdit?.json);
+		expect(card.text).toContain(`Demandée par <@${userId}>`);
+		expect(card.buttons.map((b) => b.label)).toEqual(['Relancer', 'Remixer', 'Supprimer']);
+		const note = (await followUp(sent.id)).json as { content?: string; flags?: number };
+		expect(note.content).toMatch(/^💡 Von deinem Bildbudget von 0,05\s\$ sind noch 0,00\s\$ übrig/);
+		expect((note.flags ?? 0) & 64).toBe(64);
+		const again = imagine(images, { prompt: 'noch ein Fuchs', userId, ...where });
+		expect(await ephemeral(again.id)).toMatch(/^Dein Budget reicht nicht mehr für ein Bild \(0,05\s\$ pro Bild\)\./);
+	});
+
+	it('is told of a failure in German (it is about their request)', async () => {
+		images.hiapi.script('kaputt', { final: 'fail', failError: { code: 'GENERATION_ERROR', message: 'internal model error' } });
+		const sent = imagine(images, { prompt: 'kaputt bitte', ...where });
+		const done = await outcome(images, bot, sent.id);
+		expect(done.kind).toBe('refunded');
+		expect((done.finalEdit?.json as { content?: string }).content).toBe(
+			'⚠️ Das Bild konnte diesmal nicht erstellt werden. Versuch es noch einmal oder mit einem anderen Prompt. Dir wurde nichts berechnet.',
+		);
+	});
+
+	it('a private image’s card is in the requester’s own language', async () => {
+		const userId = newUserId();
+		const options = [
+			{ name: 'prompt', type: 3, value: 'ein geheimer Fuchs' },
+			{ name: 'private', type: 5, value: true },
+		] as APIApplicationCommandInteractionDataOption[];
+		const sent = images.discord.sendInteraction({ commandName: 'imagine', options, user: { id: userId }, ...where });
+		const done = await outcome(images, bot, sent.id);
+		expect(done.kind).toBe('delivered');
+		expect(readCard(done.finalEdit?.json).text).toContain(`Angefordert von <@${userId}>`);
 	});
 });

@@ -46,24 +46,43 @@ import ruMembers from './ru/members.js';
 import ruStyle from './ru/style.js';
 import zhMembers from './zh-CN/members.js';
 import zhStyle from './zh-CN/style.js';
+// Batches and user installs (images helper).
+import deBatch from './de/batch.js';
+import deInstall from './de/install.js';
+import enBatch from './en-US/batch.js';
+import enInstall from './en-US/install.js';
+import esBatch from './es-ES/batch.js';
+import esInstall from './es-ES/install.js';
+import frBatch from './fr/batch.js';
+import frInstall from './fr/install.js';
+import jaBatch from './ja/batch.js';
+import jaInstall from './ja/install.js';
+import koBatch from './ko/batch.js';
+import koInstall from './ko/install.js';
+import ptBatch from './pt-BR/batch.js';
+import ptInstall from './pt-BR/install.js';
+import ruBatch from './ru/batch.js';
+import ruInstall from './ru/install.js';
+import zhBatch from './zh-CN/batch.js';
+import zhInstall from './zh-CN/install.js';
 import type { Translation } from './types.js';
 
 /** The locales the bot speaks, as Discord names them; en-US first (the source and the fallback). */
 export const LOCALES = ['en-US', 'de', 'fr', 'es-ES', 'pt-BR', 'ja', 'ko', 'zh-CN', 'ru'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export const SOURCE = { ...enCore, ...enBudget, ...enReport, ...enStyle, ...enMembers } as const;
+export const SOURCE = { ...enCore, ...enBudget, ...enReport, ...enStyle, ...enMembers, ...enBatch, ...enInstall } as const;
 export type MessageKey = keyof typeof SOURCE;
 
 export type Catalog = Translation<typeof SOURCE>;
 
 export const CATALOGS: Record<Exclude<Locale, 'en-US'>, Catalog> = {
-	de: { ...deCore, ...deBudget, ...deReport, ...deStyle, ...deMembers },
-	fr: { ...frCore, ...frBudget, ...frReport, ...frStyle, ...frMembers },
-	'es-ES': { ...esCore, ...esBudget, ...esReport, ...esStyle, ...esMembers },
-	'pt-BR': { ...ptCore, ...ptBudget, ...ptReport, ...ptStyle, ...ptMembers },
-	ja: { ...jaCore, ...jaBudget, ...jaReport, ...jaStyle, ...jaMembers },
-	ko: { ...koCore, ...koBudget, ...koReport, ...koStyle, ...koMembers },
-	'zh-CN': { ...zhCore, ...zhBudget, ...zhReport, ...zhStyle, ...zhMembers },
-	ru: { ...ruCore, ...ruBudget, ...ruReport, ...ruStyle, ...ruMembers },
+	de: { ...deCore, ...deBudget, ...deReport, ...deStyle, ...deMembers, ...deBatch, ...deInstall },
+	fr: { ...frCore, ...frBudget, ...frReport, ...frStyle, ...frMembers, ...frBatch, ...frInstall },
+	'es-ES': { ...esCore, ...esBudget, ...esReport, ...esStyle, ...esMembers, ...esBatch, ...esInstall },
+	'pt-BR': { ...ptCore, ...ptBudget, ...ptReport, ...ptStyle, ...ptMembers, ...ptBatch, ...ptInstall },
+	ja: { ...jaCore, ...jaBudget, ...jaReport, ...jaStyle, ...jaMembers, ...jaBatch, ...jaInstall },
+	ko: { ...koCore, ...koBudget, ...koReport, ...koStyle, ...koMembers, ...koBatch, ...koInstall },
+	'zh-CN': { ...zhCore, ...zhBudget, ...zhReport, ...zhStyle, ...zhMembers, ...zhBatch, ...zhInstall },
+	ru: { ...ruCore, ...ruBudget, ...ruReport, ...ruStyle, ...ruMembers, ...ruBatch, ...ruInstall },
 };

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { imagesThatFit, splitByTotal } from '../../../src/images/batch.js';
 import type { JobExecutor } from '../../../src/images/executor.js';
-import { batchProgressText } from '../../../src/messages/batch-texts.js';
+import { batchTexts, BATCH_TEXT } from '../../../src/messages/batch-texts.js';
 import { failureMessage } from '../../../src/messages/texts.js';
 import type { Job } from '../../../src/records/job.js';
 import { formatUsd } from '../../../src/util/money.js';
@@ -193,7 +193,31 @@ describe('batch helpers', () => {
 	});
 
 	it('progress says how many are ready', () => {
-		expect(batchProgressText('running', 12_300, 4, 2)).toBe('🎨 Generating your 4 images… 2 of 4 ready (12 s)');
-		expect(replyText({ content: batchProgressText('waiting', 0, 4, 0, 3) })).toContain('#3 in line');
+		expect(BATCH_TEXT.progress('running', 12_300, 4, 2)).toBe('🎨 Generating your 4 images… 2 of 4 ready (12 s)');
+		expect(replyText({ content: BATCH_TEXT.progress('waiting', 0, 4, 0, 3) })).toContain('#3 in line');
+	});
+
+	it("progress, the failed note and the refusal are worded in the reader's locale", () => {
+		expect(batchTexts('de').progress('running', 12_300, 4, 2)).toBe('🎨 Deine 4 Bilder werden erstellt … 2 von 4 fertig (12 s)');
+		expect(batchTexts('fr').progress('queued', 5_000, 4, 1)).toBe('🎨 Création de vos 4 images… prêtes : 1 sur 4 (5 s)');
+		expect(batchTexts('fr').progress('queued', 5_000, 4, 2)).toContain('prêtes : 2 sur 4');
+		expect(batchTexts('ja').progress('running', 1_000, 3, 2)).toContain('3 枚中 2 枚完成');
+		const fr = batchTexts('fr');
+		expect(fr.failedNote(3, 4, [fr.failReason('timeout', false)])).toBe(
+			'⚠️ 3 images sur 4 créées ; 1 a échoué : elle a pris trop de temps. Rien ne vous a été facturé pour celle-ci.',
+		);
+		expect(fr.failedNote(2, 4, [fr.failReason('timeout', false), fr.failReason('timeout', false)])).toContain('2 ont échoué');
+		expect(BATCH_TEXT.failedNote(3, 4, [BATCH_TEXT.failReason('task_failed', true)])).toBe(
+			"⚠️ 3 of 4 images made; 1 failed: the image service's content filter rejected it. You were not charged for it.",
+		);
+		expect(BATCH_TEXT.refusal(2, 4, PRICE)).toContain(`budget for 2 of the 4 images right now (${formatUsd(PRICE)} each)`);
+		expect(BATCH_TEXT.refusal(1, 4, PRICE)).toContain('Ask for 1 image or fewer');
+		expect(batchTexts('de').refusal(2, 4, 40_000)).toContain(`für 2 der 4 Bilder (${formatUsd(40_000, 'de')} pro Bild)`);
+		expect(
+			batchTexts('ru').linksNote([
+				{ url: 'https://x', expiresAt: undefined },
+				{ url: 'https://y', expiresAt: undefined },
+			]),
+		).toMatch(/^2 изображения больше/);
 	});
 });

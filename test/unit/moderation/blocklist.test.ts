@@ -27,9 +27,9 @@ describe('matching', () => {
 	});
 
 	it('refuses terms that could never match, or are too long', () => {
-		expect(checkTerm('  !!! ... ')).toMatchObject({ ok: false, why: expect.stringContaining('never match') });
-		expect(checkTerm('')).toMatchObject({ ok: false });
-		expect(checkTerm('x'.repeat(101))).toMatchObject({ ok: false });
+		expect(checkTerm('  !!! ... ')).toMatchObject({ ok: false, why: 'neverMatches' });
+		expect(checkTerm('')).toMatchObject({ ok: false, why: 'badLength' });
+		expect(checkTerm('x'.repeat(101))).toMatchObject({ ok: false, why: 'badLength' });
 		expect(checkTerm('Réd  Fox')).toEqual({ ok: true, normalized: 'red fox' });
 	});
 });
@@ -172,11 +172,11 @@ describe('Blocklist on SQLite', () => {
 
 	it('adds, lists, matches and removes terms, auditing each change', async () => {
 		expect(await blocklist.add(G, MOD, 'Red Fox')).toEqual({ ok: true, count: 1 });
-		expect(await blocklist.add(G, MOD, 'red  fox!')).toMatchObject({ ok: false, why: expect.stringContaining('already') });
+		expect(await blocklist.add(G, MOD, 'red  fox!')).toMatchObject({ ok: false, why: 'already' });
 		expect(await blocklist.terms(G)).toEqual(['Red Fox']);
 		expect(await blocklist.match(G, 'a RÉD fox')).toBe('Red Fox');
 		expect(await blocklist.match('100000000000000002', 'a red fox')).toBeUndefined(); // per server
-		expect(await blocklist.remove(G, MOD, 'dog')).toMatchObject({ ok: false });
+		expect(await blocklist.remove(G, MOD, 'dog')).toEqual({ ok: false, why: 'notListed' });
 		expect(await blocklist.remove(G, MOD, 'RED FOX')).toEqual({ ok: true, count: 0 });
 		expect(await blocklist.match(G, 'a red fox')).toBeUndefined();
 		const history = await audit.history(G, null);
@@ -188,7 +188,7 @@ describe('Blocklist on SQLite', () => {
 
 	it(`holds at most ${MAX_TERMS} terms per server`, async () => {
 		for (let i = 0; i < MAX_TERMS; i++) expect((await blocklist.add(G, MOD, `term${i}`)).ok).toBe(true);
-		expect(await blocklist.add(G, MOD, 'one more')).toMatchObject({ ok: false, why: expect.stringContaining('full') });
+		expect(await blocklist.add(G, MOD, 'one more')).toMatchObject({ ok: false, why: 'full' });
 		expect(await blocklist.terms(G)).toHaveLength(MAX_TERMS);
 	});
 });
