@@ -57,8 +57,13 @@ export async function batchFigures(build: Build): Promise<BatchFigures> {
 			for (let i = 0; i < 4; i++) await delivered(world, imagine(world, { prompt: `sequential ${round}.${i}`, userId }), 1);
 			out.sequential.push(Date.now() - start);
 		}
-		const spent = (await usage(world, userId))['Spent'];
 		const expected = `$${((ROUNDS * 12 * 50_000) / 1_000_000).toFixed(2)}`;
+		// The last image's commit lands just after its message (delivery first, then the charge): give it a moment.
+		let spent = (await usage(world, userId))['Spent'];
+		for (let i = 0; i < 50 && spent !== expected; i++) {
+			await new Promise((r) => setTimeout(r, 100));
+			spent = (await usage(world, userId))['Spent'];
+		}
 		if (spent !== expected) out.failures.push(`batch: spent ${spent}, expected ${expected} (every image charged once)`);
 	} catch (error) {
 		out.failures.push(`batch: ${(error as Error).message}`);
