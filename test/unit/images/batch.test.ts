@@ -9,6 +9,7 @@ import { failureMessage } from '../../../src/messages/texts.js';
 import type { Job } from '../../../src/records/job.js';
 import { formatUsd } from '../../../src/util/money.js';
 import { startHiapiEmulator, type HiapiEmulator } from '../../emulators/hiapi.js';
+import { makePng } from '../../emulators/png.js';
 import { readCard, replyText } from '../../support/card.js';
 import { executorFor, GUILD, MOD, openJob, openWorld, PRICE, RecordingDelivery, until, whoOf, type World } from './harness.js';
 
@@ -110,9 +111,10 @@ describe('a batch of 4', () => {
 	});
 
 	it('attaches only what fits the upload limit together and links the rest; all are charged', async () => {
-		const probe = await openJob(world.ledger, { count: 2 });
-		await run(probe);
-		const size = finalCard(probe.id).reply.files?.[0]?.data.length ?? 0;
+		// Every task serves the same image, so the limit below fits exactly two (generated images differ in size by task).
+		const bytes = makePng(64, 64, 7);
+		emu.setDefault({ durationMs: 60, image: { bytes } });
+		const size = bytes.length;
 		const job = await openJob(world.ledger, { count: 4, attachmentSizeLimit: 2 * size + 10 });
 		await run(job);
 		const { reply, card } = finalCard(job.id);
