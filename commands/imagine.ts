@@ -27,7 +27,6 @@ import { findStyle, styledPrompt, suggestWithin } from '../src/styles/resolve.js
 import { FINAL_PROMPT_MAX } from '../src/styles/rules.js';
 import { servedOf } from '../src/images/where-served.js';
 
-export { ASPECT_RATIOS };
 export const PROMPT_MAX = 1500;
 
 const data = {

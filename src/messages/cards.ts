@@ -88,7 +88,6 @@ export function resultButtons(jobId: string, locale?: string | null): APIActionR
 
 /** The Remix button's form: its title and its two fields' labels (in the locale of who pressed it). */
 export const remixForm = perLocale(({ t }) => ({ title: t('remix.title'), prompt: t('remix.prompt'), aspectRatio: t('remix.aspectRatio') }));
-export const REMIX_FORM = remixForm('en-US');
 
 export interface ImageFile {
 	bytes: Buffer;

@@ -5,7 +5,7 @@ import { truncate } from '../util/text.js';
 import { discordTime, inert } from './format.js';
 import { perLocale } from './i18n.js';
 
-/** `settingsTexts(interaction.locale)`; SETTINGS_TEXT is the English one. */
+/** `settingsTexts(interaction.locale)`. */
 export const settingsTexts = perLocale(({ t, num }) => {
 	const notSet = (value: string) => t('settings.notSet', { value });
 	return {
@@ -32,7 +32,6 @@ export const settingsTexts = perLocale(({ t, num }) => {
 		styleMissing: (name: string) => t('settings.styleMissing', { name: inert(truncate(name, 32)) }),
 	};
 });
-export const SETTINGS_TEXT = settingsTexts('en-US');
 
 export interface HistoryLine {
 	prompt: string;
@@ -46,7 +45,7 @@ export interface HistoryLine {
 	link: string | undefined;
 }
 
-/** `historyTexts(interaction.locale)`; HISTORY_TEXT is the English one. */
+/** `historyTexts(interaction.locale)`. */
 export const historyTexts = perLocale(({ t, usd }) => ({
 	title: t('history.title'),
 	empty: t('history.empty'),
@@ -69,4 +68,3 @@ export const historyTexts = perLocale(({ t, usd }) => ({
 	pastEnd: (pages: number) => (pages === 0 ? t('history.noHistory') : t('history.pastEnd', { pages })),
 	stale: t('history.stale'),
 }));
-export const HISTORY_TEXT = historyTexts('en-US');

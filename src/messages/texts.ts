@@ -149,4 +149,3 @@ export const modLogTexts = perLocale(({ locale, t, usd }) => ({
 	},
 	auditLine: (e: AuditEntry) => auditLine(e, locale),
 }));
-export const MOD_LOG_TEXT = modLogTexts('en-US');

@@ -5,7 +5,7 @@ import { resetText } from './format.js';
 import { perLocale } from './i18n.js';
 import { limitSourceText } from './texts.js';
 
-/** `usageTexts(interaction.locale)`; USAGE is the English one. */
+/** `usageTexts(interaction.locale)`. */
 export const usageTexts = perLocale(({ locale, t, usd }) => ({
 	title: t('usage.title'),
 	/** The member's standing, in the order they read it; amounts in micro-dollars. */
@@ -30,4 +30,3 @@ export const usageTexts = perLocale(({ locale, t, usd }) => ({
 	},
 	footer: (remaining: number, price: number) => t('usage.footer', { count: Math.floor(remaining / price) }),
 }));
-export const USAGE = usageTexts('en-US');
